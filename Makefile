@@ -1,0 +1,74 @@
+# napilab — top-level entry points. `make help` lists them.
+#
+# The two commands a newcomer needs (see README.md):
+#   make demo    set up, boot the VM, load e1k_napi, run a load test, print the report
+#   make check   set up, build everything, run the unit tests and the VM tests
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+ROOT   := $(CURDIR)
+BUILD  ?= $(ROOT)/build
+JOBS   ?= $(shell nproc)
+# The guest kernel ABI (e.g. 6.1.0-NN-amd64), resolved from the installed
+# linux-headers-amd64 metapackage; never hard-coded.
+KABI   ?= $(shell $(ROOT)/qemu/kernel-abi 2>/dev/null)
+KDIR   ?= /lib/modules/$(KABI)/build
+CMAKE_FLAGS ?=
+
+.PHONY: all help deps kernel module userspace unit vm-test test check demo lint bench clean
+
+all: module userspace
+
+help:
+	@echo "make deps       install the Debian packages the project needs (root; idempotent)"
+	@echo "make kernel     fetch + unpack Debian's kernel image matching the headers into .cache/"
+	@echo "make module     build driver/e1k_napi.ko (KDIR=$(KDIR))"
+	@echo "make userspace  build the C++ side with CMake into $(BUILD)"
+	@echo "make unit       host unit tests only"
+	@echo "make vm-test    VM tests only (boots QEMU; root)"
+	@echo "make check      deps + kernel + module + userspace + all tests (the CI command)"
+	@echo "make demo       deps + build + boot the VM with e1k_napi, run a load test, print the report"
+	@echo "make lint       checkpatch --strict, sparse, W=1, clang-format, clang-tidy"
+	@echo "make bench      long benchmarks and the HTML report (not part of check)"
+
+deps:
+	@$(ROOT)/scripts/install-deps
+
+kernel:
+	@$(ROOT)/qemu/fetch-kernel
+
+module:
+	@test -n "$(KABI)" || { echo "make module: cannot resolve the kernel ABI; run 'make deps' first" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(ROOT) modules
+
+userspace:
+	cmake -S $(ROOT) -B $(BUILD) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS)
+
+unit: userspace
+	cd $(BUILD) && ctest --output-on-failure -L unit --output-junit $(ROOT)/out/junit-unit.xml
+
+vm-test: kernel module userspace
+	cd $(BUILD) && ctest --output-on-failure -L vm --output-junit $(ROOT)/out/junit-vm.xml
+
+test: kernel module userspace
+	mkdir -p $(ROOT)/out
+	cd $(BUILD) && ctest --output-on-failure --output-junit $(ROOT)/out/junit.xml
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+demo: deps
+	@$(MAKE) --no-print-directory kernel module userspace
+	@$(ROOT)/scripts/demo
+
+lint:
+	@$(ROOT)/scripts/lint
+
+bench: deps
+	@$(MAKE) --no-print-directory kernel module userspace
+	@$(ROOT)/scripts/bench
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(ROOT) clean
+	rm -rf $(BUILD)
