@@ -1,0 +1,38 @@
+#!/bin/bash
+# Test bed smoke test: proves the bed itself with the in-tree drivers.
+# Link up, 20 pings answered, iperf3 TCP both directions with non-zero
+# throughput, and the NIC's interrupt count grows under traffic.
+# napilab-vm: nic=e1000 driver=inbox timeout=180
+# napilab-vm: nic=virtio driver=inbox timeout=180
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+require_env IFACE PEER GUEST_IP RESULTS
+
+[[ $(cat "/sys/class/net/$IFACE/carrier") == 1 ]] || fail "$IFACE has no carrier"
+pass "$IFACE is up, carrier 1, driver $(basename "$(readlink "/sys/class/net/$IFACE/device/driver")")"
+
+irq_before=$(nic_irq_total "$IFACE") || fail "no /proc/interrupts line for $IFACE"
+
+ping_out=$(ping -c 20 -i 0.05 -W 2 "$PEER") || fail "ping failed: $ping_out"
+received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$ping_out")
+[[ $received == 20 ]] || fail "20 pings sent, $received answered"
+pass "20/20 pings answered ($(tail -n 1 <<<"$ping_out"))"
+
+# iperf3_bps ARGS... - run iperf3 against the peer, print receiver bits/s.
+iperf3_bps() {
+	local json
+	json=$(iperf3 -c "$PEER" -t 3 -J "$@") || fail "iperf3 $* failed"
+	python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' <<<"$json"
+}
+tx_bps=$(iperf3_bps)
+((tx_bps > 0)) || fail "iperf3 guest->peer: 0 bits/s"
+pass "iperf3 TCP guest->peer $((tx_bps / 1000000)) Mb/s"
+rx_bps=$(iperf3_bps -R)
+((rx_bps > 0)) || fail "iperf3 peer->guest: 0 bits/s"
+pass "iperf3 TCP peer->guest $((rx_bps / 1000000)) Mb/s"
+
+irq_after=$(nic_irq_total "$IFACE")
+((irq_after > irq_before)) || fail "interrupts of $IFACE did not grow ($irq_before -> $irq_after)"
+pass "$IFACE interrupts $irq_before -> $irq_after (+$((irq_after - irq_before)))"
+printf '{"nic":"%s","tx_bps":%d,"rx_bps":%d,"irqs":%d}\n' "$NAPILAB_NIC" "$tx_bps" "$rx_bps" \
+	"$((irq_after - irq_before))" >"$RESULTS/smoke.json"
