@@ -15,7 +15,7 @@ KABI   ?= $(shell $(ROOT)/qemu/kernel-abi 2>/dev/null)
 KDIR   ?= /lib/modules/$(KABI)/build
 CMAKE_FLAGS ?=
 
-.PHONY: all help deps kernel module userspace unit vm-test test check demo lint bench clean
+.PHONY: all help deps kernel module userspace unit unit-asan vm-test test check demo lint bench clean
 
 all: module userspace
 
@@ -26,6 +26,7 @@ help:
 	@echo "make userspace  build the C++ side with CMake into $(BUILD)"
 	@echo "make unit       host unit tests only"
 	@echo "make vm-test    VM tests only (boots QEMU; root)"
+	@echo "make unit-asan  unit tests under ASan + UBSan"
 	@echo "make check      deps + kernel + module + userspace + all tests (the CI command)"
 	@echo "make demo       deps + build + boot the VM with e1k_napi, run a load test, print the report"
 	@echo "make lint       checkpatch --strict, sparse, W=1, clang-format, clang-tidy"
@@ -51,9 +52,18 @@ unit: userspace
 vm-test: kernel module userspace
 	cd $(BUILD) && ctest --output-on-failure -L vm --output-junit $(ROOT)/out/junit-vm.xml
 
+# The unit tests also run under AddressSanitizer + UndefinedBehaviorSanitizer.
+unit-asan:
+	cmake -S $(ROOT) -B $(BUILD)-asan -DNAPILAB_SANITIZE=ON -DNAPILAB_VM_TESTS=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	mkdir -p $(ROOT)/out
+	cd $(BUILD)-asan && ctest --output-on-failure -L unit --output-junit $(ROOT)/out/junit-asan.xml
+
+# Everything: unit + VM tests (JUnit XML in out/), then the ASan/UBSan unit run.
 test: kernel module userspace
 	mkdir -p $(ROOT)/out
 	cd $(BUILD) && ctest --output-on-failure --output-junit $(ROOT)/out/junit.xml
+	@$(MAKE) --no-print-directory unit-asan
 
 check: deps
 	@$(MAKE) --no-print-directory test
@@ -71,4 +81,4 @@ bench: deps
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(ROOT) clean
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-asan
