@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1k_napi - ethtool operations: driver info, link, ring sizes, interrupt
+ * throttling (coalescing), statistics and a register dump.
+ */
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "e1k.h"
+
+enum e1k_stat_source {
+	E1K_STAT_RX_RING,
+	E1K_STAT_TX_RING,
+	E1K_STAT_SW,
+	E1K_STAT_HW,
+};
+
+struct e1k_stat {
+	char name[ETH_GSTRING_LEN];
+	enum e1k_stat_source source;
+	size_t offset;
+};
+
+#define E1K_RING_STAT(_name, _src, _field) \
+	{ _name, _src, offsetof(struct e1k_ring_stats, _field) }
+#define E1K_SW_STAT(_field) \
+	{ #_field, E1K_STAT_SW, offsetof(struct e1k_sw_stats, _field) }
+#define E1K_HW_STAT(_name, _field) \
+	{ _name, E1K_STAT_HW, offsetof(struct e1k_hw_stats, _field) }
+
+/* One table drives the names, the count and the values of ethtool -S. */
+static const struct e1k_stat e1k_stats[] = {
+	E1K_RING_STAT("rx_packets", E1K_STAT_RX_RING, packets),
+	E1K_RING_STAT("rx_bytes", E1K_STAT_RX_RING, bytes),
+	E1K_RING_STAT("tx_packets", E1K_STAT_TX_RING, packets),
+	E1K_RING_STAT("tx_bytes", E1K_STAT_TX_RING, bytes),
+	E1K_SW_STAT(interrupts),
+	E1K_SW_STAT(napi_polls),
+	E1K_SW_STAT(napi_budget_exhausted),
+	E1K_SW_STAT(napi_complete),
+	E1K_SW_STAT(rx_alloc_failed),
+	E1K_SW_STAT(rx_frame_errors),
+	E1K_SW_STAT(rx_length_errors),
+	E1K_SW_STAT(dma_map_errors),
+	E1K_SW_STAT(tx_restart_queue),
+	E1K_SW_STAT(tx_timeouts),
+	E1K_SW_STAT(tx_dropped),
+	E1K_HW_STAT("hw_rx_crc_errors", crcerrs),
+	E1K_HW_STAT("hw_rx_align_errors", algnerrc),
+	E1K_HW_STAT("hw_rx_errors", rxerrc),
+	E1K_HW_STAT("hw_rx_missed", mpc),
+	E1K_HW_STAT("hw_rx_no_buffer", rnbc),
+	E1K_HW_STAT("hw_rx_undersize", ruc),
+	E1K_HW_STAT("hw_rx_oversize", roc),
+	E1K_HW_STAT("hw_rx_good_packets", gprc),
+	E1K_HW_STAT("hw_rx_broadcast", bprc),
+	E1K_HW_STAT("hw_rx_multicast", mprc),
+	E1K_HW_STAT("hw_rx_total_packets", tpr),
+	E1K_HW_STAT("hw_tx_good_packets", gptc),
+	E1K_HW_STAT("hw_tx_total_packets", tpt),
+	E1K_HW_STAT("hw_tx_single_collisions", scc),
+	E1K_HW_STAT("hw_tx_excessive_collisions", ecol),
+	E1K_HW_STAT("hw_collisions", colc),
+};
+
+static void e1k_get_drvinfo(struct net_device *netdev,
+			    struct ethtool_drvinfo *info)
+{
+	struct e1k_adapter *adapter = netdev_priv(netdev);
+
+	strscpy(info->driver, E1K_DRV_NAME, sizeof(info->driver));
+	strscpy(info->bus_info, pci_name(adapter->pdev), sizeof(info->bus_info));
+}
+
+static int e1k_get_link_ksettings(struct net_device *netdev,
+				  struct ethtool_link_ksettings *cmd)
+{
+	ethtool_link_ksettings_zero_link_mode(cmd, supported);
+	ethtool_link_ksettings_add_link_mode(cmd, supported, 1000baseT_Full);
+	ethtool_link_ksettings_add_link_mode(cmd, supported, TP);
+	ethtool_link_ksettings_zero_link_mode(cmd, advertising);
+	ethtool_link_ksettings_add_link_mode(cmd, advertising, 1000baseT_Full);
+	cmd->base.port = PORT_TP;
+	cmd->base.autoneg = AUTONEG_ENABLE;
+	if (netif_carrier_ok(netdev)) {
+		cmd->base.speed = SPEED_1000;
+		cmd->base.duplex = DUPLEX_FULL;
+	} else {
+		cmd->base.speed = SPEED_UNKNOWN;
+		cmd->base.duplex = DUPLEX_UNKNOWN;
+	}
+	return 0;
+}
+
+static void e1k_get_ringparam(struct net_device *netdev,
+			      struct ethtool_ringparam *ring,
+			      struct kernel_ethtool_ringparam *kring,
+			      struct netlink_ext_ack *extack)
+{
+	struct e1k_adapter *adapter = netdev_priv(netdev);
+
+	ring->rx_max_pending = E1K_RING_MAX;
+	ring->tx_max_pending = E1K_RING_MAX;
+	ring->rx_pending = adapter->rx_ring_count;
+	ring->tx_pending = adapter->tx_ring_count;
+}
+
+static int e1k_set_ringparam(struct net_device *netdev,
+			     struct ethtool_ringparam *ring,
+			     struct kernel_ethtool_ringparam *kring,
+			     struct netlink_ext_ack *extack)
+{
+	struct e1k_adapter *adapter = netdev_priv(netdev);
+
+	if (ring->rx_mini_pending || ring->rx_jumbo_pending) {
+		NL_SET_ERR_MSG(extack, "e1k_napi has no mini or jumbo rings");
+		return -EINVAL;
+	}
+	if (ring->rx_pending < E1K_RING_MIN || ring->tx_pending < E1K_RING_MIN ||
+	    ring->rx_pending % E1K_RING_ALIGN || ring->tx_pending % E1K_RING_ALIGN) {
+		NL_SET_ERR_MSG(extack, "ring sizes must be 80..4096 and multiples of 8");
+		return -EINVAL;
+	}
+	if (ring->rx_pending == adapter->rx_ring_count &&
+	    ring->tx_pending == adapter->tx_ring_count)
+		return 0;
+	return e1k_reinit(adapter, ring->tx_pending, ring->rx_pending,
+			  netdev->mtu);
+}
+
+/* rx-usecs is the ITR interval (8254x SDM 13.4.18); 0 = no throttling. */
+static int e1k_get_coalesce(struct net_device *netdev,
+			    struct ethtool_coalesce *ec,
+			    struct kernel_ethtool_coalesce *kec,
+			    struct netlink_ext_ack *extack)
+{
+	struct e1k_adapter *adapter = netdev_priv(netdev);
+
+	ec->rx_coalesce_usecs = adapter->itr ? 1000000 / adapter->itr : 0;
+	return 0;
+}
+
+static int e1k_set_coalesce(struct net_device *netdev,
+			    struct ethtool_coalesce *ec,
+			    struct kernel_ethtool_coalesce *kec,
+			    struct netlink_ext_ack *extack)
+{
+	struct e1k_adapter *adapter = netdev_priv(netdev);
+	u32 usecs = ec->rx_coalesce_usecs;
+
+	/* ITR's 16-bit interval in 256 ns units tops out at ~16.7 ms */
+	if (usecs > 10000) {
+		NL_SET_ERR_MSG(extack, "rx-usecs must be 0 (off) .. 10000");
+		return -EINVAL;
+	}
+	e1k_set_itr(adapter, usecs ? DIV_ROUND_CLOSEST(1000000, usecs) : 0);
+	return 0;
+}
+
+static int e1k_get_sset_count(struct net_device *netdev, int sset)
+{
+	return sset == ETH_SS_STATS ? ARRAY_SIZE(e1k_stats) : -EOPNOTSUPP;
+}
+
+static void e1k_get_strings(struct net_device *netdev, u32 sset, u8 *data)
+{
+	unsigned int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < ARRAY_SIZE(e1k_stats); i++)
+		memcpy(data + i * ETH_GSTRING_LEN, e1k_stats[i].name, ETH_GSTRING_LEN);
+}
+
+static void e1k_get_ethtool_stats(struct net_device *netdev,
+				  struct ethtool_stats *stats, u64 *data)
+{
+	struct e1k_adapter *adapter = netdev_priv(netdev);
+	struct e1k_ring_stats rx, tx;
+	struct e1k_sw_stats sw;
+	struct e1k_hw_stats hw;
+	unsigned int i, start;
+
+	e1k_update_hw_stats(adapter);
+	do {
+		start = u64_stats_fetch_begin(&adapter->rx_ring.syncp);
+		rx = adapter->rx_ring.stats;
+	} while (u64_stats_fetch_retry(&adapter->rx_ring.syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&adapter->tx_ring.syncp);
+		tx = adapter->tx_ring.stats;
+	} while (u64_stats_fetch_retry(&adapter->tx_ring.syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&adapter->sw_syncp);
+		sw = adapter->sw_stats;
+	} while (u64_stats_fetch_retry(&adapter->sw_syncp, start));
+	spin_lock_bh(&adapter->hw_stats_lock);
+	hw = adapter->hw_stats;
+	spin_unlock_bh(&adapter->hw_stats_lock);
+
+	for (i = 0; i < ARRAY_SIZE(e1k_stats); i++) {
+		const void *base;
+
+		switch (e1k_stats[i].source) {
+		case E1K_STAT_RX_RING:
+			base = &rx;
+			break;
+		case E1K_STAT_TX_RING:
+			base = &tx;
+			break;
+		case E1K_STAT_SW:
+			base = &sw;
+			break;
+		default:
+			base = &hw;
+			break;
+		}
+		data[i] = *(const u64 *)(base + e1k_stats[i].offset);
+	}
+}
+
+/* ethtool -d: the control, interrupt and ring registers (not read-to-clear) */
+static const u32 e1k_dump_regs[] = {
+	E1K_CTRL, E1K_STATUS, E1K_RCTL, E1K_TCTL, E1K_TIPG, E1K_ITR, E1K_IMS,
+	E1K_RDBAL, E1K_RDBAH, E1K_RDLEN, E1K_RDH, E1K_RDT, E1K_RDTR, E1K_RADV,
+	E1K_TDBAL, E1K_TDBAH, E1K_TDLEN, E1K_TDH, E1K_TDT, E1K_TIDV, E1K_TADV,
+};
+
+static int e1k_get_regs_len(struct net_device *netdev)
+{
+	return sizeof(e1k_dump_regs);
+}
+
+static void e1k_get_regs(struct net_device *netdev, struct ethtool_regs *regs,
+			 void *p)
+{
+	struct e1k_adapter *adapter = netdev_priv(netdev);
+	u32 *out = p;
+	unsigned int i;
+
+	regs->version = 1;
+	for (i = 0; i < ARRAY_SIZE(e1k_dump_regs); i++)
+		out[i] = e1k_rd32(adapter, e1k_dump_regs[i]);
+}
+
+static const struct ethtool_ops e1k_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS,
+	.get_drvinfo		= e1k_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_link_ksettings	= e1k_get_link_ksettings,
+	.get_ringparam		= e1k_get_ringparam,
+	.set_ringparam		= e1k_set_ringparam,
+	.get_coalesce		= e1k_get_coalesce,
+	.set_coalesce		= e1k_set_coalesce,
+	.get_sset_count		= e1k_get_sset_count,
+	.get_strings		= e1k_get_strings,
+	.get_ethtool_stats	= e1k_get_ethtool_stats,
+	.get_regs_len		= e1k_get_regs_len,
+	.get_regs		= e1k_get_regs,
+};
+
+/**
+ * e1k_set_ethtool_ops - attach the ethtool operations to an interface
+ * @netdev: the interface
+ */
+void e1k_set_ethtool_ops(struct net_device *netdev)
+{
+	netdev->ethtool_ops = &e1k_ethtool_ops;
+}
