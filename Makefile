@@ -59,8 +59,10 @@ unit-asan:
 	mkdir -p $(ROOT)/out
 	cd $(BUILD)-asan && ctest --output-on-failure -L unit --output-junit $(ROOT)/out/junit-asan.xml
 
-# Everything: unit + VM tests (JUnit XML in out/), then the ASan/UBSan unit run.
+# Everything: kernel lint, unit + VM tests (JUnit XML in out/), then the
+# ASan/UBSan unit run.
 test: kernel module userspace
+	@$(ROOT)/scripts/lint kernel
 	mkdir -p $(ROOT)/out
 	cd $(BUILD) && ctest --output-on-failure --output-junit $(ROOT)/out/junit.xml
 	@$(MAKE) --no-print-directory unit-asan

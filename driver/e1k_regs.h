@@ -149,7 +149,8 @@ struct e1k_rx_desc {
 
 #define E1K_RXD_STAT_DD		BIT(0)	/* descriptor done */
 #define E1K_RXD_STAT_EOP	BIT(1)	/* end of packet */
-#define E1K_RXD_ERR_FRAME	(BIT(0) | BIT(1) | BIT(2) | BIT(4) | BIT(7))	/* CE SE SEQ CXE RXE */
+/* RX errors CE, SE, SEQ, CXE and RXE (3.2.3.2) */
+#define E1K_RXD_ERR_FRAME	(BIT(0) | BIT(1) | BIT(2) | BIT(4) | BIT(7))
 
 /*
  * 3.3.3 / 3.3.7 Transmit descriptors. The driver always uses the extended

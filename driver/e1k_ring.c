@@ -406,7 +406,11 @@ static void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 	u64_stats_update_end(&tx->syncp);
 	netdev_completed_queue(netdev, packets, bytes);
 
-	/* Pairs with the barrier in e1k_maybe_stop_tx() */
+	/*
+	 * Publish next_to_clean before testing the queue state; pairs with
+	 * the smp_mb() in e1k_maybe_stop_tx(), which stops the queue before
+	 * re-reading next_to_clean.
+	 */
 	smp_mb();
 	if (netif_queue_stopped(netdev) &&
 	    e1k_ring_unused(tx) >= E1K_TX_WAKE_THRESHOLD &&
@@ -530,6 +534,7 @@ static void e1k_maybe_stop_tx(struct e1k_adapter *adapter)
 	if (likely(e1k_ring_unused(&adapter->tx_ring) >= E1K_TX_DESC_NEEDED))
 		return;
 	netif_stop_queue(adapter->netdev);
+	/* Stop before re-reading next_to_clean; pairs with e1k_clean_tx() */
 	smp_mb();
 	if (e1k_ring_unused(&adapter->tx_ring) >= E1K_TX_DESC_NEEDED) {
 		netif_start_queue(adapter->netdev);
