@@ -45,3 +45,23 @@ nic_irq_numbers() {
 
 # iface_stat IFACE NAME - one counter from /sys/class/net/IFACE/statistics.
 iface_stat() { cat "/sys/class/net/$1/statistics/$2"; }
+
+# ethtool_stat IFACE NAME - one counter from ethtool -S.
+ethtool_stat() {
+	ethtool -S "$1" | awk -v name="$2" -F': *' '{ gsub(/^ +/, "", $1) } $1 == name { print $2; found = 1 }
+		END { exit !found }'
+}
+
+# iperf3_json ARGS... - run iperf3 against the peer with -J, print the JSON.
+iperf3_json() { iperf3 -c "$PEER" -J "$@"; }
+
+# json_get EXPR - evaluate a Python expression over the JSON on stdin (as d).
+json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# reload_ours [PARAMS...] - insmod e1k_napi again and reconfigure the NIC.
+reload_ours() {
+	# shellcheck source=qemu/guest/net-setup
+	. "$NAPILAB_ROOT/qemu/guest/net-setup"
+	insmod "$NAPILAB_ROOT/driver/e1k_napi.ko" "$@" || return 1
+	configure_nic
+}
