@@ -55,9 +55,7 @@ std::string opt(const std::optional<double>& v, const char* spec) {
   return v ? fmt::format(fmt::runtime(spec), *v) : std::string("-");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"napitop: live view of a NIC's interrupts and NAPI polling"};
   std::string iface;
   double interval = 1.0;
@@ -109,8 +107,20 @@ int main(int argc, char** argv) {
                  r.rx_pps, r.tx_pps, opt(r.packets_per_irq, "{:.1f}"), r.squeezes_per_s,
                  opt(r.polls_per_s, "{:.0f}"), opt(r.budget_exhausted_pct, "{:.1f}"), napi_mode(r));
     }
-    std::fflush(stdout);
+    if (std::fflush(stdout) != 0) {
+      return 1;  // stdout closed (e.g. a pipe reader quit)
+    }
     previous = std::move(current);
   }
   return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "napitop: {}\n", e.what());
+    return 1;
+  }
 }

@@ -44,7 +44,7 @@ TEST(Netdev, UnknownInterfaceIsAClearError) {
 }
 
 TEST(Netdev, EthtoolStringsPairWithValues) {
-  std::string strings(2 * ETH_GSTRING_LEN, '\0');
+  std::string strings(std::size_t{2} * ETH_GSTRING_LEN, '\0');
   strings.replace(0, 10, "rx_packets");
   strings.replace(ETH_GSTRING_LEN, 10, "napi_polls");
   auto stats = napilab::parse_ethtool_stats(strings, {5, 9});
