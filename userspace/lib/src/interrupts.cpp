@@ -125,15 +125,7 @@ Result<InterruptsTable> parse_interrupts(std::string_view text) {
 }
 
 Result<InterruptsTable> read_interrupts(const std::string& path) {
-  auto text = read_file(path);
-  if (!text) {
-    return text.error();
-  }
-  auto table = parse_interrupts(text.value());
-  if (!table) {
-    return Error{path + ": " + table.error().to_string()};
-  }
-  return table;
+  return read_and_parse(path, [](std::string_view text) { return parse_interrupts(text); });
 }
 
 }  // namespace napilab

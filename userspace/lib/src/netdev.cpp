@@ -15,6 +15,7 @@
 
 #include "napilab/file.hpp"
 #include "napilab/parse_util.hpp"
+#include "napilab/unique_fd.hpp"
 
 namespace napilab {
 
@@ -73,24 +74,8 @@ Result<CounterMap> parse_ethtool_stats(std::string_view strings,
 
 namespace {
 
-class SocketFd {
- public:
-  SocketFd() : fd_(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {}
-  SocketFd(const SocketFd&) = delete;
-  SocketFd& operator=(const SocketFd&) = delete;
-  ~SocketFd() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  [[nodiscard]] int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // One SIOCETHTOOL request; returns 0 or the errno.
-int ethtool_ioctl(const SocketFd& sock, const std::string& iface, void* request) {
+int ethtool_ioctl(const UniqueFd& sock, const std::string& iface, void* request) {
   ifreq ifr{};
   std::strncpy(ifr.ifr_name, iface.c_str(), IFNAMSIZ - 1);
   ifr.ifr_data = static_cast<char*>(request);
@@ -103,7 +88,7 @@ Result<CounterMap> read_ethtool_stats(const std::string& iface) {
   if (iface.empty() || iface.size() >= IFNAMSIZ) {
     return Error{"'" + iface + "' is not a valid interface name"};
   }
-  SocketFd sock;
+  const UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (sock.get() < 0) {
     const int saved = errno;
     return Error{std::string("cannot open a socket for ethtool: ") + std::strerror(saved)};

@@ -56,15 +56,7 @@ SoftnetTotals softnet_totals(const std::vector<SoftnetCpu>& cpus) {
 }
 
 Result<std::vector<SoftnetCpu>> read_softnet_stat(const std::string& path) {
-  auto text = read_file(path);
-  if (!text) {
-    return text.error();
-  }
-  auto cpus = parse_softnet_stat(text.value());
-  if (!cpus) {
-    return Error{path + ": " + cpus.error().to_string()};
-  }
-  return cpus;
+  return read_and_parse(path, [](std::string_view text) { return parse_softnet_stat(text); });
 }
 
 }  // namespace napilab
