@@ -124,6 +124,7 @@ struct e1k_adapter {
 	unsigned int rx_buf_len;
 	u32 rctl;			/* last value written to RCTL */
 	u32 itr;			/* interrupts/s, 0 = no throttling */
+	bool irq_mode;			/* mode=irq: no NAPI, work in hard IRQ */
 
 	struct e1k_sw_stats sw_stats;
 	struct u64_stats_sync sw_syncp;

@@ -145,6 +145,10 @@ static int e1k_set_coalesce(struct net_device *netdev,
 	struct e1k_adapter *adapter = netdev_priv(netdev);
 	u32 usecs = ec->rx_coalesce_usecs;
 
+	if (adapter->irq_mode && usecs) {
+		NL_SET_ERR_MSG(extack, "mode=irq runs without interrupt throttling");
+		return -EINVAL;
+	}
 	/* ITR's 16-bit interval in 256 ns units tops out at ~16.7 ms */
 	if (usecs > 10000) {
 		NL_SET_ERR_MSG(extack, "rx-usecs must be 0 (off) .. 10000");

@@ -46,6 +46,10 @@ static unsigned int itr = 8000;
 module_param(itr, uint, 0444);
 MODULE_PARM_DESC(itr, "Interrupt throttling, interrupts/s: 0 = off, 100..100000 (default 8000)");
 
+static char *mode = "napi";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "napi (default) or irq: no NAPI, every interrupt does the work in hard-IRQ context, ITR off");
+
 #define E1K_ITR_MIN	100
 #define E1K_ITR_MAX	100000
 
@@ -575,7 +579,8 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	adapter->pdev = pdev;
 	adapter->tx_ring_count = tx_ring_size;
 	adapter->rx_ring_count = rx_ring_size;
-	adapter->itr = itr;
+	adapter->irq_mode = !strcmp(mode, "irq");
+	adapter->itr = adapter->irq_mode ? 0 : itr;
 	set_bit(E1K_STATE_DOWN, &adapter->state);
 	u64_stats_init(&adapter->sw_syncp);
 	spin_lock_init(&adapter->hw_stats_lock);
@@ -598,8 +603,12 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	netdev->netdev_ops = &e1k_netdev_ops;
 	e1k_set_ethtool_ops(netdev);
 	netdev->watchdog_timeo = 5 * HZ;
-	netdev->features = NETIF_F_SG | NETIF_F_HW_CSUM;
-	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM;
+	/*
+	 * TSO for IPv4 only: QEMU's model writes the IPv6 payload length
+	 * including the header, so TSO6 segments would be malformed.
+	 */
+	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO;
+	netdev->features = netdev->hw_features;
 	netdev->priv_flags |= IFF_UNICAST_FLT;
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = E1K_MAX_FRAME - ETH_HLEN - VLAN_HLEN - ETH_FCS_LEN;
@@ -609,9 +618,10 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	if (err)
 		goto err_del_napi;
 	netif_carrier_off(netdev);
-	netdev_info(netdev, "%s %04x at %s, MAC %pM, %u/%u descriptors, itr %u/s\n",
+	netdev_info(netdev, "%s %04x at %s, MAC %pM, %u/%u descriptors, mode %s, itr %u/s\n",
 		    E1K_DRV_NAME, pdev->device, pci_name(pdev), netdev->dev_addr,
-		    adapter->rx_ring_count, adapter->tx_ring_count, adapter->itr);
+		    adapter->rx_ring_count, adapter->tx_ring_count,
+		    adapter->irq_mode ? "irq" : "napi", adapter->itr);
 	return 0;
 
 err_del_napi:
@@ -668,6 +678,10 @@ static int __init e1k_init(void)
 	if (!e1k_ring_size_valid("rx_ring_size", rx_ring_size) ||
 	    !e1k_ring_size_valid("tx_ring_size", tx_ring_size))
 		return -EINVAL;
+	if (strcmp(mode, "napi") && strcmp(mode, "irq")) {
+		pr_err(E1K_DRV_NAME ": mode=%s is invalid: use napi or irq\n", mode);
+		return -EINVAL;
+	}
 	if (itr && (itr < E1K_ITR_MIN || itr > E1K_ITR_MAX)) {
 		pr_err(E1K_DRV_NAME ": itr=%u is invalid: use 0 (off) or %u..%u interrupts/s\n",
 		       itr, E1K_ITR_MIN, E1K_ITR_MAX);

@@ -181,10 +181,16 @@ struct e1k_tx_context_desc {
 #define E1K_TXD_DTYP_DATA	(0x1 << 20)
 #define E1K_TXD_CMD_EOP		BIT(24)	/* end of packet */
 #define E1K_TXD_CMD_IFCS	BIT(25)	/* insert FCS */
+#define E1K_TXD_CMD_TSE		BIT(26)	/* TCP segmentation (3.3.7, 3.5) */
 #define E1K_TXD_CMD_RS		BIT(27)	/* report status (write back DD) */
 #define E1K_TXD_CMD_DEXT	BIT(29)	/* extended descriptor */
 #define E1K_TXD_STAT_DD		BIT(0)
+#define E1K_TXD_POPTS_IXSM	BIT(8)	/* insert the IPv4 header checksum */
 #define E1K_TXD_POPTS_TXSM	BIT(9)	/* insert the TCP/UDP checksum */
+/* Context descriptor TUCMD (3.3.6): with DEXT and TSE in the DCMD bits */
+#define E1K_TXD_CTX_TCP		BIT(24)	/* the segments are TCP */
+#define E1K_TXD_CTX_IP		BIT(25)	/* IPv4 (else IPv6) */
+#define E1K_TXD_PAYLEN		GENMASK(19, 0)
 
 /* 5.6 EEPROM map: words 0-2 MAC address; words 0x00-0x3f sum to 0xbaba */
 #define E1K_EEPROM_MAC		0x00

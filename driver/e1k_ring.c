@@ -29,6 +29,7 @@
 #include <linux/if_vlan.h>
 #include <linux/interrupt.h>
 #include <linux/skbuff.h>
+#include <net/tcp.h>
 
 #include "e1k.h"
 
@@ -182,8 +183,8 @@ void e1k_clean_rings(struct e1k_adapter *adapter)
 		memset(rx->desc, 0, rx->size);
 	tx->next_to_use = 0;
 	tx->next_to_clean = 0;
-	tx->ctx_csum_start = 0;
-	tx->ctx_csum_offset = 0;
+	tx->ctx_csum_start = U16_MAX;
+	tx->ctx_csum_offset = U16_MAX;
 	rx->next_to_use = 0;
 	rx->next_to_clean = 0;
 	rx->rx_discarding = false;
@@ -336,6 +337,9 @@ void e1k_irq_disable(struct e1k_adapter *adapter)
 	e1k_flush(adapter);
 }
 
+static void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget);
+static int e1k_clean_rx(struct e1k_adapter *adapter, int budget);
+
 /**
  * e1k_intr - the (shared, legacy INTx) interrupt handler
  * @irq: the interrupt line
@@ -344,6 +348,7 @@ void e1k_irq_disable(struct e1k_adapter *adapter)
  * Reading ICR acknowledges every cause (read-to-clear, 13.4.17). A zero
  * ICR means another device on the shared line interrupted. Otherwise mask
  * all causes and leave the work to NAPI; the poll unmasks when it is done.
+ * With mode=irq the handler does the work itself and masks nothing.
  *
  * Return: IRQ_NONE if the interrupt was not ours, else IRQ_HANDLED.
  */
@@ -358,6 +363,17 @@ irqreturn_t e1k_intr(int irq, void *data)
 	e1k_sw_stat_inc(adapter, &adapter->sw_stats.interrupts);
 	if (icr & E1K_INT_LSC)
 		mod_delayed_work(system_wq, &adapter->watchdog, 0);
+
+	if (adapter->irq_mode) {
+		/*
+		 * The pre-NAPI contrast: all the work here, in hard-IRQ
+		 * context, with the causes left unmasked. Under a flood the
+		 * next interrupt is already pending when this one returns.
+		 */
+		e1k_clean_tx(adapter, 0);
+		e1k_clean_rx(adapter, adapter->rx_ring.count);
+		return IRQ_HANDLED;
+	}
 
 	e1k_irq_disable(adapter);
 	napi_schedule_irqoff(&adapter->napi);
@@ -434,7 +450,10 @@ static void e1k_receive_skb(struct e1k_adapter *adapter, struct sk_buff *skb,
 	rx->stats.packets++;
 	rx->stats.bytes += len;
 	u64_stats_update_end(&rx->syncp);
-	napi_gro_receive(&adapter->napi, skb);
+	if (adapter->irq_mode)
+		netif_rx(skb);	/* hard IRQ: queue to the backlog */
+	else
+		napi_gro_receive(&adapter->napi, skb);
 }
 
 /* Receive up to @budget frames, refilling the ring in batches. */
@@ -572,20 +591,77 @@ static unsigned int e1k_tx_csum_context(struct e1k_ring *tx, struct sk_buff *skb
 	return 1;
 }
 
+/*
+ * TCP segmentation offload (8254x SDM 3.5): a context descriptor with TSE
+ * describes the headers (IP at ipcss, TCP at tucss, hdr_len bytes), the MSS
+ * and the payload length; the hardware cuts the payload into MSS-sized
+ * segments, copies the headers in front of each and fixes lengths, IDs,
+ * sequence numbers and checksums. The driver seeds the TCP checksum with
+ * the pseudo-header sum without the length, as the hardware adds each
+ * segment's length. Returns the descriptor count used (1), or a negative
+ * errno.
+ */
+static int e1k_tx_tso(struct e1k_ring *tx, struct sk_buff *skb, u32 *popts)
+{
+	unsigned int ipcss = skb_network_offset(skb);
+	unsigned int tucss = skb_transport_offset(skb);
+	unsigned int hdr_len = tucss + tcp_hdrlen(skb);
+	struct e1k_tx_context_desc *ctx;
+	u32 tucmd = E1K_TXD_CTX_TCP;
+	int err;
+
+	err = skb_cow_head(skb, 0);
+	if (err < 0)
+		return err;
+	if (hdr_len > 255 || tucss + offsetof(struct tcphdr, check) > 255)
+		return -EINVAL;
+
+	ctx = (struct e1k_tx_context_desc *)tx->desc + tx->next_to_use;
+	memset(ctx, 0, sizeof(*ctx));
+	if (skb->protocol == htons(ETH_P_IP)) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->tot_len = 0;
+		iph->check = 0;
+		tcp_hdr(skb)->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, 0,
+							 IPPROTO_TCP, 0);
+		ctx->ipcss = ipcss;
+		ctx->ipcso = ipcss + offsetof(struct iphdr, check);
+		ctx->ipcse = cpu_to_le16(tucss - 1);
+		tucmd |= E1K_TXD_CTX_IP;
+		*popts = E1K_TXD_POPTS_TXSM | E1K_TXD_POPTS_IXSM;
+	} else {
+		return -EPROTONOSUPPORT;	/* only NETIF_F_TSO is offered */
+	}
+	ctx->tucss = tucss;
+	ctx->tucso = tucss + offsetof(struct tcphdr, check);
+	ctx->tucse = 0;
+	ctx->hdr_len = hdr_len;
+	ctx->mss = cpu_to_le16(skb_shinfo(skb)->gso_size);
+	ctx->cmd_and_length = cpu_to_le32(E1K_TXD_CMD_DEXT | E1K_TXD_DTYP_CTX |
+					  E1K_TXD_CMD_TSE | tucmd |
+					  FIELD_PREP(E1K_TXD_PAYLEN, skb->len - hdr_len));
+	tx->tx_buf[tx->next_to_use].len = 0;
+	tx->next_to_use = e1k_ring_next(tx, tx->next_to_use);
+	/* The checksum context no longer matches the cache */
+	tx->ctx_csum_start = U16_MAX;
+	return 1;
+}
+
 static void e1k_tx_put_desc(struct e1k_ring *tx, unsigned int i, dma_addr_t dma,
-			    unsigned int len, u32 popts)
+			    unsigned int len, u32 popts, u32 dcmd)
 {
 	struct e1k_tx_desc *desc = (struct e1k_tx_desc *)tx->desc + i;
 
 	desc->addr = cpu_to_le64(dma);
 	desc->lower = cpu_to_le32(len | E1K_TXD_DTYP_DATA | E1K_TXD_CMD_DEXT |
-				  E1K_TXD_CMD_IFCS);
+				  E1K_TXD_CMD_IFCS | dcmd);
 	desc->upper = cpu_to_le32(popts);
 }
 
 /* Map the head and every fragment; on failure unmap what was mapped. */
 static int e1k_tx_map(struct e1k_adapter *adapter, struct sk_buff *skb,
-		      u32 popts, unsigned int *last)
+		      u32 popts, u32 dcmd, unsigned int *last)
 {
 	struct e1k_ring *tx = &adapter->tx_ring;
 	struct device *dev = &adapter->pdev->dev;
@@ -597,7 +673,7 @@ static int e1k_tx_map(struct e1k_adapter *adapter, struct sk_buff *skb,
 		goto err_count;
 	buf->len = skb_headlen(skb);
 	buf->mapped_as_page = false;
-	e1k_tx_put_desc(tx, i, buf->dma, buf->len, popts);
+	e1k_tx_put_desc(tx, i, buf->dma, buf->len, popts, dcmd);
 
 	for (f = 0; f < skb_shinfo(skb)->nr_frags; f++) {
 		const skb_frag_t *frag = &skb_shinfo(skb)->frags[f];
@@ -610,7 +686,7 @@ static int e1k_tx_map(struct e1k_adapter *adapter, struct sk_buff *skb,
 			goto err_unmap_fragments;
 		buf->len = skb_frag_size(frag);
 		buf->mapped_as_page = true;
-		e1k_tx_put_desc(tx, i, buf->dma, buf->len, popts);
+		e1k_tx_put_desc(tx, i, buf->dma, buf->len, popts, dcmd);
 	}
 	*last = i;
 	return 0;
@@ -633,7 +709,8 @@ err_count:
  * @skb: the packet
  * @netdev: the interface
  *
- * Maps the head and every fragment (scatter-gather), writes one data
+ * Maps the head and every fragment (scatter-gather), writes a context
+ * descriptor for checksum offload or TSO when needed, then one data
  * descriptor each (IFCS on all, EOP and RS on the last), accounts the bytes
  * to BQL and moves the tail only when the stack has no more packets coming
  * (netdev_xmit_more()) or BQL asks for it.
@@ -644,7 +721,9 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 {
 	struct e1k_adapter *adapter = netdev_priv(netdev);
 	struct e1k_ring *tx = &adapter->tx_ring;
-	unsigned int first, last, ctx_descs = 0;
+	unsigned int first, last, ctx_descs = 0, segs = 1;
+	unsigned int bytecount = skb->len;
+	u32 dcmd = 0;
 	struct e1k_tx_buffer *first_buf;
 	struct e1k_tx_desc *last_desc;
 	u32 popts = 0;
@@ -657,7 +736,17 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 
 	/* The packet's first descriptor: its context descriptor, if any */
 	first = tx->next_to_use;
-	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+	if (skb_is_gso(skb)) {
+		int ret = e1k_tx_tso(tx, skb, &popts);
+
+		if (ret < 0)
+			goto drop;
+		ctx_descs = ret;
+		dcmd = E1K_TXD_CMD_TSE;
+		segs = skb_shinfo(skb)->gso_segs;
+		/* Every segment after the first carries its own copy of the headers */
+		bytecount += (segs - 1) * (skb_transport_offset(skb) + tcp_hdrlen(skb));
+	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
 		/* The context descriptor has 8-bit offsets */
 		if (skb_checksum_start_offset(skb) + skb->csum_offset > 255) {
 			if (skb_checksum_help(skb))
@@ -668,13 +757,11 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 		}
 	}
 
-	if (e1k_tx_map(adapter, skb, popts, &last)) {
+	if (e1k_tx_map(adapter, skb, popts, dcmd, &last)) {
 		/* Take back the context descriptor; rewrite it next time */
 		tx->next_to_use = first;
-		if (ctx_descs) {
-			tx->ctx_csum_start = 0;
-			tx->ctx_csum_offset = 0;
-		}
+		if (ctx_descs)
+			tx->ctx_csum_start = U16_MAX;
 		goto drop;
 	}
 
@@ -685,14 +772,14 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	first_buf = &tx->tx_buf[first];
 	first_buf->skb = skb;
 	first_buf->eop = last;
-	first_buf->segs = 1;
-	first_buf->bytecount = skb->len;
+	first_buf->segs = segs;
+	first_buf->bytecount = bytecount;
 
 	tx->next_to_use = e1k_ring_next(tx, last);
 	skb_tx_timestamp(skb);
 	e1k_maybe_stop_tx(adapter);
 
-	if (__netdev_sent_queue(netdev, skb->len, netdev_xmit_more())) {
+	if (__netdev_sent_queue(netdev, bytecount, netdev_xmit_more())) {
 		/* Descriptors must be in memory before the device sees the tail */
 		wmb();
 		e1k_wr32(adapter, E1K_TDT, tx->next_to_use);
