@@ -26,7 +26,7 @@ class Mitigation : public ::testing::Test {
   }
   void TearDown() override {
     // Leave the interface as the bed configured it for the next test.
-    run("ethtool -C " + iface_ + " rx-usecs 125; ethtool -G " + iface_ +
+    run("ethtool -C " + iface_ + " rx-usecs 0; ethtool -G " + iface_ +
         " rx 256 tx 256; ethtool -K " + iface_ + " tso on sg on tx on");
   }
 
