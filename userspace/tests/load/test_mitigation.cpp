@@ -93,8 +93,8 @@ TEST_F(Mitigation, LowRateReturnsToOneInterruptPerPacket) {
 TEST_F(Mitigation, RxUsecsSweepRaisesPacketsPerInterruptWithoutLoss) {
   // UDP at ~9.8k pps of 256 bytes: a rate the guest sustains. Under TCG
   // the guest already takes ~3 packets per interrupt with ITR off, so the
-  // sweep goes on to 1000 us, where the cap (1000/s) is below that rate.
-  const std::vector<int> sweep = {0, 50, 125, 250, 1000};
+  // sweep goes on to 2000 us, where the cap (500/s) is far below that rate.
+  const std::vector<int> sweep = {0, 50, 125, 250, 2000};
   std::vector<double> per_irq;
   std::printf("%8s %10s %10s %12s %8s\n", "rx-usecs", "IRQs", "rx pkts", "pkts/IRQ", "lost");
   for (int usecs : sweep) {
@@ -113,14 +113,14 @@ TEST_F(Mitigation, RxUsecsSweepRaisesPacketsPerInterruptWithoutLoss) {
     EXPECT_GE(rx + 5, result.packets) << "packets lost at rx-usecs " << usecs;
   }
   for (std::size_t i = 1; i < per_irq.size(); ++i) {
-    // Monotonic within 10 %: QEMU never delays less than 128 us, so 50 and
-    // 125 us may land on the same interval.
-    EXPECT_GE(per_irq[i], per_irq[i - 1] * 0.9) << "at rx-usecs " << sweep[i];
+    // Monotonic within TCG's noise (25 %): QEMU never delays less than
+    // 128 us, so 50 and 125 us are the same setting to it.
+    EXPECT_GE(per_irq[i], per_irq[i - 1] * 0.75) << "at rx-usecs " << sweep[i];
   }
   ASSERT_EQ(per_irq.size(), sweep.size());
   const double at_zero = per_irq[0];
   const double at_max = per_irq[sweep.size() - 1];
-  EXPECT_GT(at_max, at_zero * 1.5) << "1000 us did not batch more than 0 us";
+  EXPECT_GT(at_max, at_zero * 2.0) << "2000 us did not batch more than 0 us";
 }
 
 TEST_F(Mitigation, ReconfigureUnderTrafficKeepsItFlowing) {
