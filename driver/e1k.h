@@ -6,6 +6,7 @@
 #ifndef _E1K_H_
 #define _E1K_H_
 
+#include <linux/dim.h>
 #include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -125,6 +126,9 @@ struct e1k_adapter {
 	u32 rctl;			/* last value written to RCTL */
 	u32 itr;			/* interrupts/s, 0 = no throttling */
 	bool irq_mode;			/* mode=irq: no NAPI, work in hard IRQ */
+	bool adaptive_rx;		/* ethtool -C adaptive-rx: DIM picks ITR */
+	struct dim rx_dim;		/* net_dim state (lib/dim) */
+	u16 dim_events;
 
 	struct e1k_sw_stats sw_stats;
 	struct u64_stats_sync sw_syncp;
@@ -181,6 +185,8 @@ unsigned int e1k_rx_buf_len(unsigned int mtu);
 
 /* e1k_main.c */
 void e1k_set_itr(struct e1k_adapter *adapter, u32 irqs_per_sec);
+void e1k_write_itr(struct e1k_adapter *adapter, u32 irqs_per_sec);
+void e1k_dim_work(struct work_struct *work);
 int e1k_reinit(struct e1k_adapter *adapter, unsigned int tx_count,
 	       unsigned int rx_count, unsigned int mtu);
 void e1k_update_hw_stats(struct e1k_adapter *adapter);

@@ -125,7 +125,10 @@ static int e1k_set_ringparam(struct net_device *netdev,
 			  netdev->mtu);
 }
 
-/* rx-usecs is the ITR interval (8254x SDM 13.4.18); 0 = no throttling. */
+/*
+ * rx-usecs is the ITR interval (8254x SDM 13.4.18); 0 = no throttling.
+ * adaptive-rx on lets net_dim choose the interval (see e1k_dim_work()).
+ */
 static int e1k_get_coalesce(struct net_device *netdev,
 			    struct ethtool_coalesce *ec,
 			    struct kernel_ethtool_coalesce *kec,
@@ -134,6 +137,7 @@ static int e1k_get_coalesce(struct net_device *netdev,
 	struct e1k_adapter *adapter = netdev_priv(netdev);
 
 	ec->rx_coalesce_usecs = adapter->itr ? 1000000 / adapter->itr : 0;
+	ec->use_adaptive_rx_coalesce = adapter->adaptive_rx;
 	return 0;
 }
 
@@ -154,7 +158,23 @@ static int e1k_set_coalesce(struct net_device *netdev,
 		NL_SET_ERR_MSG(extack, "rx-usecs must be 0 (off) .. 10000");
 		return -EINVAL;
 	}
-	e1k_set_itr(adapter, usecs ? DIV_ROUND_CLOSEST(1000000, usecs) : 0);
+	if (adapter->irq_mode && ec->use_adaptive_rx_coalesce) {
+		NL_SET_ERR_MSG(extack, "mode=irq has no NAPI for adaptive-rx to follow");
+		return -EINVAL;
+	}
+	if (ec->use_adaptive_rx_coalesce && !adapter->adaptive_rx) {
+		/* Start at the lowest latency, looking for more moderation */
+		adapter->rx_dim.profile_ix = 0;
+		adapter->rx_dim.tune_state = DIM_GOING_RIGHT;
+		adapter->rx_dim.state = DIM_START_MEASURE;
+	}
+	adapter->adaptive_rx = ec->use_adaptive_rx_coalesce;
+	if (!adapter->adaptive_rx)
+		cancel_work_sync(&adapter->rx_dim.work);
+	/* The static rate is kept; it applies again when adaptive-rx is off */
+	adapter->itr = usecs ? DIV_ROUND_CLOSEST(1000000, usecs) : 0;
+	if (!adapter->adaptive_rx)
+		e1k_write_itr(adapter, adapter->itr);
 	return 0;
 }
 
@@ -245,7 +265,8 @@ static void e1k_get_regs(struct net_device *netdev, struct ethtool_regs *regs,
 }
 
 static const struct ethtool_ops e1k_ethtool_ops = {
-	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS,
+	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS |
+				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
 	.get_drvinfo		= e1k_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ksettings	= e1k_get_link_ksettings,

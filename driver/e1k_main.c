@@ -73,10 +73,44 @@ MODULE_DEVICE_TABLE(pci, e1k_pci_tbl);
  */
 void e1k_set_itr(struct e1k_adapter *adapter, u32 irqs_per_sec)
 {
+	adapter->itr = irqs_per_sec;
+	e1k_write_itr(adapter, irqs_per_sec);
+}
+
+/**
+ * e1k_write_itr - write ITR without changing the configured rate
+ * @adapter: the adapter
+ * @irqs_per_sec: the most interrupts per second, 0 for no throttling
+ */
+void e1k_write_itr(struct e1k_adapter *adapter, u32 irqs_per_sec)
+{
 	u32 interval = irqs_per_sec ? 1000000000 / (irqs_per_sec * 256) : 0;
 
-	adapter->itr = irqs_per_sec;
 	e1k_wr32(adapter, E1K_ITR, FIELD_PREP(E1K_ITR_INTERVAL, interval));
+}
+
+/*
+ * adaptive-rx: net_dim (lib/dim) moves between five profiles, from the
+ * lowest latency to the most moderation, judging each by packets and
+ * interrupts; this table turns its choice into an ITR rate. QEMU never
+ * delays less than 128 us, so the first throttled step is its floor.
+ */
+static const u32 e1k_dim_irqs_per_sec[] = { 0, 8000, 4000, 2000, 1000 };
+
+/**
+ * e1k_dim_work - apply the profile net_dim chose
+ * @work: the rx_dim work item
+ */
+void e1k_dim_work(struct work_struct *work)
+{
+	struct dim *dim = container_of(work, struct dim, work);
+	struct e1k_adapter *adapter = container_of(dim, struct e1k_adapter, rx_dim);
+	unsigned int ix = min_t(unsigned int, dim->profile_ix,
+				ARRAY_SIZE(e1k_dim_irqs_per_sec) - 1);
+
+	if (adapter->adaptive_rx && !test_bit(E1K_STATE_DOWN, &adapter->state))
+		e1k_write_itr(adapter, e1k_dim_irqs_per_sec[ix]);
+	dim->state = DIM_START_MEASURE;
 }
 
 /* 8254x SDM 14.3 / 13.4.1: global reset, interrupts masked before and after */
@@ -304,7 +338,8 @@ static int e1k_up(struct e1k_adapter *adapter)
 	e1k_configure_tx(adapter);
 	e1k_configure_rx(adapter);
 	e1k_set_rx_mode(netdev);
-	e1k_set_itr(adapter, adapter->itr);
+	e1k_write_itr(adapter, adapter->adaptive_rx ?
+		      e1k_dim_irqs_per_sec[adapter->rx_dim.profile_ix] : adapter->itr);
 
 	err = request_irq(adapter->pdev->irq, e1k_intr, IRQF_SHARED,
 			  netdev->name, adapter);
@@ -345,6 +380,7 @@ static void e1k_down(struct e1k_adapter *adapter)
 	e1k_irq_disable(adapter);
 	free_irq(adapter->pdev->irq, adapter);
 	cancel_delayed_work_sync(&adapter->watchdog);
+	cancel_work_sync(&adapter->rx_dim.work);
 
 	e1k_update_hw_stats(adapter);
 	e1k_clean_rings(adapter);
@@ -588,6 +624,8 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	spin_lock_init(&adapter->hw_stats_lock);
 	INIT_DELAYED_WORK(&adapter->watchdog, e1k_watchdog);
 	INIT_WORK(&adapter->reset_task, e1k_reset_task);
+	INIT_WORK(&adapter->rx_dim.work, e1k_dim_work);
+	adapter->rx_dim.mode = DIM_CQ_PERIOD_MODE_START_FROM_EQE;
 
 	adapter->hw_addr = pci_iomap(pdev, 0, 0);
 	if (!adapter->hw_addr) {

@@ -508,6 +508,23 @@ static int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 	return work;
 }
 
+/* Feed net_dim one sample per return to interrupt mode (adaptive-rx). */
+static void e1k_dim_sample(struct e1k_adapter *adapter)
+{
+	struct e1k_ring *rx = &adapter->rx_ring;
+	struct dim_sample sample;
+	unsigned int start;
+	u64 packets, bytes;
+
+	do {
+		start = u64_stats_fetch_begin(&rx->syncp);
+		packets = rx->stats.packets;
+		bytes = rx->stats.bytes;
+	} while (u64_stats_fetch_retry(&rx->syncp, start));
+	dim_update_sample(adapter->dim_events++, packets, bytes, &sample);
+	net_dim(&adapter->rx_dim, sample);
+}
+
 /**
  * e1k_poll - the NAPI poll loop
  * @napi: the adapter's NAPI context
@@ -538,6 +555,8 @@ int e1k_poll(struct napi_struct *napi, int budget)
 	}
 	if (napi_complete_done(napi, work)) {
 		e1k_sw_stat_inc(adapter, &adapter->sw_stats.napi_complete);
+		if (adapter->adaptive_rx)
+			e1k_dim_sample(adapter);
 		if (!test_bit(E1K_STATE_DOWN, &adapter->state))
 			e1k_irq_enable(adapter);
 	}

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,7 @@ class Mitigation : public ::testing::Test {
   }
   void TearDown() override {
     // Leave the interface as the bed configured it for the next test.
-    run("ethtool -C " + iface_ + " rx-usecs 0; ethtool -G " + iface_ +
+    run("ethtool -C " + iface_ + " adaptive-rx off rx-usecs 0; ethtool -G " + iface_ +
         " rx 256 tx 256; ethtool -K " + iface_ + " tso on sg on tx on");
   }
 
@@ -160,6 +161,56 @@ TEST_F(Mitigation, BadValuesAreRefusedAndChangeNothing) {
   run("ethtool -g " + iface_ + " | tail -n 4", &after_g);
   EXPECT_EQ(before_c, after_c);
   EXPECT_EQ(before_g, after_g);
+}
+
+double ping_avg_ms(const std::string& peer) {
+  std::string out;
+  run("ping -c 20 -i 0.05 -q " + peer + " | sed -n s/^rtt.*=.//p", &out);
+  // "min/avg/max/mdev ms": the average is the second field.
+  const auto first = out.find('/');
+  return first == std::string::npos ? -1.0 : std::atof(out.c_str() + first + 1);
+}
+
+// adaptive-rx (net_dim): no packet lost and idle latency kept. The IRQ/s
+// figures are printed, not asserted: under TCG net_dim does not settle on a
+// moderating profile at this load (see issue 5's note); the target "at most
+// half of ITR off" is open.
+TEST_F(Mitigation, AdaptiveRxKeepsEveryPacketAndIdleLatency) {
+  // UDP 50 Mb/s peer->guest (~4.3k pps of 1448 bytes): a moderate load.
+  const std::string flow = "-R -u -b 50M -t 4";
+  ASSERT_EQ(run("ethtool -C " + iface_ + " adaptive-rx off rx-usecs 0"), 0);
+  const double rtt_off = ping_avg_ms(env("PEER"));
+  CounterMap before = read_counters(iface_);
+  const IperfResult off = iperf3(flow);
+  CounterMap after = read_counters(iface_);
+  ASSERT_TRUE(off.ok) << off.error;
+  const auto irqs_off = delta(before, after, "interrupts");
+  const auto rx_off = delta(before, after, "rx_packets");
+
+  ASSERT_EQ(run("ethtool -C " + iface_ + " adaptive-rx on"), 0);
+  iperf3("-R -u -b 50M -t 2");  // let net_dim settle on a profile
+  before = read_counters(iface_);
+  const IperfResult on = iperf3(flow);
+  after = read_counters(iface_);
+  ASSERT_TRUE(on.ok) << on.error;
+  const auto irqs_on = delta(before, after, "interrupts");
+  const auto rx_on = delta(before, after, "rx_packets");
+  run("ping -c 100 -i 0.02 -q " + env("PEER"));  // idle again: net_dim steps back
+  const double rtt_on = ping_avg_ms(env("PEER"));
+  run("ethtool -C " + iface_ + " adaptive-rx off");
+
+  std::printf(
+      "UDP 50 Mb/s: ITR off %llu IRQs for %llu packets (sent %llu); adaptive-rx %llu IRQs "
+      "for %llu packets (sent %llu); idle ping avg %.3f ms off, %.3f ms adaptive\n",
+      static_cast<unsigned long long>(irqs_off), static_cast<unsigned long long>(rx_off),
+      static_cast<unsigned long long>(off.packets), static_cast<unsigned long long>(irqs_on),
+      static_cast<unsigned long long>(rx_on), static_cast<unsigned long long>(on.packets), rtt_off,
+      rtt_on);
+  EXPECT_GE(rx_off + 5, off.packets) << "the NIC lost packets with ITR off";
+  EXPECT_GE(rx_on + 5, on.packets) << "the NIC lost packets with adaptive-rx";
+  ASSERT_GT(rtt_off, 0.0);
+  ASSERT_GT(rtt_on, 0.0);
+  EXPECT_LE(rtt_on, 2.0 * rtt_off);
 }
 
 // The contrast, in one guest: the same TCP flood with NAPI and with
