@@ -11,6 +11,7 @@
 #define _E1K_REGS_H_
 
 #include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/types.h>
 
 /* 13.4.1 Device Control */
@@ -137,6 +138,14 @@ enum e1k_bsize {
 #define E1K_TPR			0x40d0	/* total packets received */
 #define E1K_TPT			0x40d4	/* total packets transmitted */
 
+/* Both rings use the same register layout from their base (BAL) register */
+static_assert(E1K_TDBAH - E1K_TDBAL == E1K_RDBAH - E1K_RDBAL &&
+	      E1K_TDLEN - E1K_TDBAL == E1K_RDLEN - E1K_RDBAL &&
+	      E1K_TDH - E1K_TDBAL == E1K_RDH - E1K_RDBAL &&
+	      E1K_TDT - E1K_TDBAL == E1K_RDT - E1K_RDBAL &&
+	      E1K_TIDV - E1K_TDBAL == E1K_RDTR - E1K_RDBAL &&
+	      E1K_TADV - E1K_TDBAL == E1K_RADV - E1K_RDBAL);
+
 /* 3.2.3 Legacy receive descriptor */
 struct e1k_rx_desc {
 	__le64 addr;
@@ -175,6 +184,10 @@ struct e1k_tx_context_desc {
 	u8 hdr_len;
 	__le16 mss;
 };
+
+/* Every descriptor is 16 bytes; ring lengths are counted in them */
+static_assert(sizeof(struct e1k_rx_desc) == 16 && sizeof(struct e1k_tx_desc) == 16 &&
+	      sizeof(struct e1k_tx_context_desc) == 16);
 
 #define E1K_TXD_LEN		GENMASK(19, 0)
 #define E1K_TXD_DTYP_CTX	(0x0 << 20)

@@ -190,6 +190,25 @@ void e1k_clean_rings(struct e1k_adapter *adapter)
 	rx->rx_discarding = false;
 }
 
+/*
+ * The RX and TX rings share one register layout (8254x SDM 13.4.27-32 and
+ * 13.4.38-44): base low/high, length in bytes, head, tail, then the packet
+ * delay timer and the absolute delay timer, at the same offsets from the
+ * base register. Program a ring empty (head = tail = 0) with both timers off.
+ */
+static void e1k_program_ring(struct e1k_adapter *adapter, u32 bal,
+			     const struct e1k_ring *ring)
+{
+	e1k_wr32(adapter, bal, lower_32_bits(ring->dma));
+	e1k_wr32(adapter, bal + (E1K_RDBAH - E1K_RDBAL), upper_32_bits(ring->dma));
+	e1k_wr32(adapter, bal + (E1K_RDLEN - E1K_RDBAL),
+		 ring->count * sizeof(struct e1k_rx_desc));
+	e1k_wr32(adapter, bal + (E1K_RDH - E1K_RDBAL), 0);
+	e1k_wr32(adapter, bal + (E1K_RDT - E1K_RDBAL), 0);
+	e1k_wr32(adapter, bal + (E1K_RDTR - E1K_RDBAL), 0);
+	e1k_wr32(adapter, bal + (E1K_RADV - E1K_RDBAL), 0);
+}
+
 /**
  * e1k_configure_tx - program the transmit unit (8254x SDM 14.5)
  * @adapter: the adapter with its TX ring allocated
@@ -198,15 +217,8 @@ void e1k_configure_tx(struct e1k_adapter *adapter)
 {
 	struct e1k_ring *tx = &adapter->tx_ring;
 
-	/* 14.5 step 1: base, length, head and tail of the ring */
-	e1k_wr32(adapter, E1K_TDBAL, lower_32_bits(tx->dma));
-	e1k_wr32(adapter, E1K_TDBAH, upper_32_bits(tx->dma));
-	e1k_wr32(adapter, E1K_TDLEN, tx->count * sizeof(struct e1k_tx_desc));
-	e1k_wr32(adapter, E1K_TDH, 0);
-	e1k_wr32(adapter, E1K_TDT, 0);
-	/* No delayed TX interrupts: RS on each packet's last descriptor */
-	e1k_wr32(adapter, E1K_TIDV, 0);
-	e1k_wr32(adapter, E1K_TADV, 0);
+	/* 14.5 step 1; no delayed TX interrupts: RS on each packet's last one */
+	e1k_program_ring(adapter, E1K_TDBAL, tx);
 	/* 14.5 step 3: inter-packet gap, recommended copper values (13.4.34) */
 	e1k_wr32(adapter, E1K_TIPG, FIELD_PREP(E1K_TIPG_IPGT, 10) |
 		 FIELD_PREP(E1K_TIPG_IPGR1, 8) | FIELD_PREP(E1K_TIPG_IPGR2, 6));
@@ -294,16 +306,9 @@ void e1k_configure_rx(struct e1k_adapter *adapter)
 {
 	struct e1k_ring *rx = &adapter->rx_ring;
 
-	/* 14.4: base, length, head and tail of the ring, receiver off */
+	/* 14.4, receiver off; moderation is ITR's job alone: no packet timers */
 	e1k_wr32(adapter, E1K_RCTL, 0);
-	e1k_wr32(adapter, E1K_RDBAL, lower_32_bits(rx->dma));
-	e1k_wr32(adapter, E1K_RDBAH, upper_32_bits(rx->dma));
-	e1k_wr32(adapter, E1K_RDLEN, rx->count * sizeof(struct e1k_rx_desc));
-	e1k_wr32(adapter, E1K_RDH, 0);
-	e1k_wr32(adapter, E1K_RDT, 0);
-	/* Interrupt moderation is ITR's job alone: no packet timers */
-	e1k_wr32(adapter, E1K_RDTR, 0);
-	e1k_wr32(adapter, E1K_RADV, 0);
+	e1k_program_ring(adapter, E1K_RDBAL, rx);
 
 	/* RCTL (13.4.22): broadcast, CRC stripped, RXDMT0 at half the ring */
 	adapter->rctl = (adapter->rctl & (E1K_RCTL_UPE | E1K_RCTL_MPE)) |

@@ -69,7 +69,7 @@ void BM_Poll(benchmark::State& state) {
   for (std::size_t i = 0; i < n; ++i) {
     fds[i] = {watched.fds[i].get(), POLLIN, 0};
   }
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
     watched.make_ready();
     const int ready = ::poll(fds.data(), fds.size(), 0);
     benchmark::DoNotOptimize(ready);
@@ -96,7 +96,7 @@ void epoll_wait_bench(benchmark::State& state, std::uint32_t trigger) {
     }
   }
   std::vector<epoll_event> events(watched.active + 1);
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
     watched.make_ready();
     const int ready = ::epoll_wait(epfd.get(), events.data(), static_cast<int>(events.size()), 0);
     benchmark::DoNotOptimize(ready);
