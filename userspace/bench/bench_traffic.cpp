@@ -37,7 +37,7 @@ void BM_BlastSendPath(benchmark::State& state) {
   const auto batch = static_cast<std::size_t>(state.range(0));
   Blaster blaster(blast_to(sink.local(), batch));
   std::int64_t sent = 0;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
     sent += static_cast<std::int64_t>(blaster.send_batch(batch));
   }
   state.SetItemsProcessed(sent);
@@ -52,7 +52,7 @@ void BM_SinkReceivePath(benchmark::State& state) {
   constexpr std::size_t kQueued = 64;
   Blaster feeder(blast_to(sink.local(), kQueued));
   std::int64_t received = 0;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
     state.PauseTiming();
     feeder.send_batch(kQueued);
     state.ResumeTiming();

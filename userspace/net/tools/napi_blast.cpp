@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <exception>
 
 #include "napilab/net/blaster.hpp"
@@ -46,9 +47,7 @@ napilab::Result<napilab::net::BlastConfig> to_config(const Options& options) {
   return config;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"napi-blast: paced UDP blaster (sendmmsg, sequence-numbered payloads)"};
   Options options;
   app.add_option("--dest", options.destination, "receiver ADDRESS:PORT (loopback or 10.77.0.0/24)")
@@ -78,6 +77,18 @@ int main(int argc, char** argv) {
     return stats.packets > 0 ? 0 : 1;
   } catch (const std::exception& error) {
     fmt::print(stderr, "napi-blast: {}\n", error.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+// CLI11 and fmt may throw (e.g. on a closed stdout): one last catch.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    (void)std::fprintf(stderr, "%s\n", error.what());
     return 1;
   }
 }

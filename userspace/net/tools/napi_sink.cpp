@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdio>
 #include <exception>
 
 #include "napilab/net/event_loop.hpp"
@@ -100,9 +101,7 @@ int serve(const Setup& setup, bool json) {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"napi-sink: TCP/UDP sink or echo server on the epoll/poll event loop"};
   Options options;
   app.add_option("--proto", options.proto, "tcp or udp")->check(CLI::IsMember({"tcp", "udp"}));
@@ -127,6 +126,18 @@ int main(int argc, char** argv) {
     return serve(setup.value(), options.json);
   } catch (const std::exception& error) {
     fmt::print(stderr, "napi-sink: {}\n", error.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+// CLI11 and fmt may throw (e.g. on a closed stdout): one last catch.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    (void)std::fprintf(stderr, "%s\n", error.what());
     return 1;
   }
 }

@@ -4,7 +4,6 @@
 #include "napilab/net/endpoint.hpp"
 
 using napilab::net::BlastConfig;
-using napilab::net::Endpoint;
 using napilab::net::is_lab_destination;
 using napilab::net::parse_endpoint;
 

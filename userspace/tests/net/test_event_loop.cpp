@@ -155,7 +155,7 @@ TEST_P(EventLoopTest, TcpEchoOfMoreThanTheSocketBuffersHold) {
   SinkServer server(loop_,
                     {kLoopbackAnyPort, napilab::net::Protocol::tcp, napilab::net::SinkMode::echo});
   UniqueFd client = napilab::net::tcp_connected(server.local());
-  const std::string block(64 * 1024, 'n');
+  const std::string block(std::size_t{64} * 1024, 'n');
   const std::size_t total = 8U << 20;
   std::size_t written = 0;
   std::size_t read_back = 0;
