@@ -59,7 +59,12 @@ int run(int argc, char** argv) {
   app.add_flag("--allow-any-destination", options.allow_any_destination,
                "also send outside loopback and the test bed's subnet");
   app.add_flag("--json", options.json, "report as JSON");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help exits 0; every malformed option exits kBadUsage like the checks below.
+    return app.exit(error) == 0 ? 0 : kBadUsage;
+  }
 
   auto config = to_config(options);
   if (!config) {

@@ -114,7 +114,12 @@ int run(int argc, char** argv) {
   app.add_option("--bind", options.bind, "ADDRESS:PORT to listen on");
   app.add_option("--duration", options.duration, "how long to serve, e.g. 10s (<= 1h)");
   app.add_flag("--json", options.json, "report as JSON");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help exits 0; every malformed option exits kBadUsage like the checks below.
+    return app.exit(error) == 0 ? 0 : kBadUsage;
+  }
 
   auto setup = to_setup(options);
   if (!setup) {
