@@ -2,6 +2,7 @@
 # Host -> guest UDP from napi-blast on the peer to napi-sink in the guest:
 # at a moderate rate (5k pps, 64 B, 3 s) nearly everything must arrive.
 # napilab-vm: nic=e1000 driver=inbox timeout=240
+# napilab-vm: nic=e1000 driver=ours timeout=240
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 require_env IFACE PEER GUEST_IP NAPILAB_ROOT NAPILAB_BUILD
