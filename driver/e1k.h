@@ -7,6 +7,7 @@
 #define _E1K_H_
 
 #include <linux/dim.h>
+#include <linux/ethtool.h>
 #include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -29,6 +30,9 @@
 #define E1K_TX_DESC_NEEDED	(MAX_SKB_FRAGS + 2)
 /* Wake the TX queue only once this many descriptors are free again */
 #define E1K_TX_WAKE_THRESHOLD	(2 * E1K_TX_DESC_NEEDED)
+
+/* ethtool -C tx-usecs: TIDV/TADV are 16 bits of 1.024 us; kept like rx-usecs */
+#define E1K_TX_USECS_MAX	10000
 
 /* 82540EM takes frames up to 16128 bytes (8254x SDM 13.4.22, RCTL.LPE) */
 #define E1K_MAX_FRAME		16128
@@ -125,6 +129,7 @@ struct e1k_adapter {
 	unsigned int rx_buf_len;
 	u32 rctl;			/* last value written to RCTL */
 	u32 itr;			/* interrupts/s, 0 = no throttling */
+	u32 tx_usecs;			/* TX interrupt delay, 0 = none (xmit reads it) */
 	bool irq_mode;			/* mode=irq: no NAPI, work in hard IRQ */
 	bool adaptive_rx;		/* ethtool -C adaptive-rx: DIM picks ITR */
 	struct dim rx_dim;		/* net_dim state (lib/dim) */
@@ -173,6 +178,8 @@ static inline void e1k_sw_stat_inc(struct e1k_adapter *adapter, u64 *counter)
 /* e1k_ring.c: rings, datapath, interrupt and NAPI */
 int e1k_setup_rings(struct e1k_adapter *adapter);
 void e1k_free_rings(struct e1k_adapter *adapter);
+void e1k_program_ring(struct e1k_adapter *adapter, u32 bal,
+		      const struct e1k_ring *ring);
 void e1k_configure_tx(struct e1k_adapter *adapter);
 void e1k_configure_rx(struct e1k_adapter *adapter);
 void e1k_clean_rings(struct e1k_adapter *adapter);
@@ -186,6 +193,9 @@ unsigned int e1k_rx_buf_len(unsigned int mtu);
 /* e1k_main.c */
 void e1k_set_itr(struct e1k_adapter *adapter, u32 irqs_per_sec);
 void e1k_write_itr(struct e1k_adapter *adapter, u32 irqs_per_sec);
+void e1k_set_tx_delay(struct e1k_adapter *adapter, u32 usecs);
+int e1k_open(struct net_device *netdev);
+int e1k_close(struct net_device *netdev);
 void e1k_dim_work(struct work_struct *work);
 int e1k_reinit(struct e1k_adapter *adapter, unsigned int tx_count,
 	       unsigned int rx_count, unsigned int mtu);
@@ -193,5 +203,11 @@ void e1k_update_hw_stats(struct e1k_adapter *adapter);
 
 /* e1k_ethtool.c */
 void e1k_set_ethtool_ops(struct net_device *netdev);
+
+/* e1k_selftest.c: ethtool -t */
+int e1k_self_test_count(void);
+void e1k_self_test_strings(u8 *data);
+void e1k_self_test(struct net_device *netdev, struct ethtool_test *test,
+		   u64 *data);
 
 #endif /* _E1K_H_ */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * e1k_napi - ethtool operations: driver info, link, ring sizes, interrupt
- * throttling (coalescing), statistics and a register dump.
+ * throttling (coalescing), statistics, a register dump and the self-test
+ * (e1k_selftest.c).
  */
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
@@ -128,6 +129,7 @@ static int e1k_set_ringparam(struct net_device *netdev,
 /*
  * rx-usecs is the ITR interval (8254x SDM 13.4.18); 0 = no throttling.
  * adaptive-rx on lets net_dim choose the interval (see e1k_dim_work()).
+ * tx-usecs is the TX interrupt delay (TIDV/TADV, see e1k_set_tx_delay()).
  */
 static int e1k_get_coalesce(struct net_device *netdev,
 			    struct ethtool_coalesce *ec,
@@ -138,6 +140,7 @@ static int e1k_get_coalesce(struct net_device *netdev,
 
 	ec->rx_coalesce_usecs = adapter->itr ? 1000000 / adapter->itr : 0;
 	ec->use_adaptive_rx_coalesce = adapter->adaptive_rx;
+	ec->tx_coalesce_usecs = adapter->tx_usecs;
 	return 0;
 }
 
@@ -162,6 +165,17 @@ static int e1k_set_coalesce(struct net_device *netdev,
 		NL_SET_ERR_MSG(extack, "mode=irq has no NAPI for adaptive-rx to follow");
 		return -EINVAL;
 	}
+	if (adapter->irq_mode && ec->tx_coalesce_usecs) {
+		NL_SET_ERR_MSG(extack, "mode=irq runs without TX interrupt delay");
+		return -EINVAL;
+	}
+	if (ec->tx_coalesce_usecs > E1K_TX_USECS_MAX) {
+		NL_SET_ERR_MSG(extack, "tx-usecs must be 0 (off) .. 10000");
+		return -EINVAL;
+	}
+	/* Everything is valid: from here on, apply */
+	if (ec->tx_coalesce_usecs != adapter->tx_usecs)
+		e1k_set_tx_delay(adapter, ec->tx_coalesce_usecs);
 	if (ec->use_adaptive_rx_coalesce && !adapter->adaptive_rx) {
 		/* Start at the lowest latency, looking for more moderation */
 		adapter->rx_dim.profile_ix = 0;
@@ -180,17 +194,30 @@ static int e1k_set_coalesce(struct net_device *netdev,
 
 static int e1k_get_sset_count(struct net_device *netdev, int sset)
 {
-	return sset == ETH_SS_STATS ? ARRAY_SIZE(e1k_stats) : -EOPNOTSUPP;
+	switch (sset) {
+	case ETH_SS_STATS:
+		return ARRAY_SIZE(e1k_stats);
+	case ETH_SS_TEST:
+		return e1k_self_test_count();
+	default:
+		return -EOPNOTSUPP;
+	}
 }
 
 static void e1k_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 {
 	unsigned int i;
 
-	if (sset != ETH_SS_STATS)
-		return;
-	for (i = 0; i < ARRAY_SIZE(e1k_stats); i++)
-		memcpy(data + i * ETH_GSTRING_LEN, e1k_stats[i].name, ETH_GSTRING_LEN);
+	switch (sset) {
+	case ETH_SS_STATS:
+		for (i = 0; i < ARRAY_SIZE(e1k_stats); i++)
+			memcpy(data + i * ETH_GSTRING_LEN, e1k_stats[i].name,
+			       ETH_GSTRING_LEN);
+		break;
+	case ETH_SS_TEST:
+		e1k_self_test_strings(data);
+		break;
+	}
 }
 
 static void e1k_get_ethtool_stats(struct net_device *netdev,
@@ -266,7 +293,8 @@ static void e1k_get_regs(struct net_device *netdev, struct ethtool_regs *regs,
 
 static const struct ethtool_ops e1k_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS |
-				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
+				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX |
+				     ETHTOOL_COALESCE_TX_USECS,
 	.get_drvinfo		= e1k_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ksettings	= e1k_get_link_ksettings,
@@ -279,6 +307,7 @@ static const struct ethtool_ops e1k_ethtool_ops = {
 	.get_ethtool_stats	= e1k_get_ethtool_stats,
 	.get_regs_len		= e1k_get_regs_len,
 	.get_regs		= e1k_get_regs,
+	.self_test		= e1k_self_test,
 };
 
 /**

@@ -90,6 +90,41 @@ void e1k_write_itr(struct e1k_adapter *adapter, u32 irqs_per_sec)
 }
 
 /*
+ * TX interrupt delay (ethtool tx-usecs), 8254x SDM 13.4 TIDV and TADV, both
+ * in 1.024 us units, and 3.3.7.1 (TXD.IDE): a descriptor with IDE set does
+ * not raise TXDW when written back; TIDV restarts with each such packet and
+ * TADV bounds the wait from the first one. The 82544 has no TADV, only
+ * TIDV; QEMU emulates TADV alone, for every model, and as a hold-off: the
+ * interrupt is raised at once, then the next is held back by the smallest
+ * non-zero of ITR and TADV (if a descriptor had IDE), never less than
+ * 128 us. Both registers get the same value, so each model delays by it.
+ */
+static void e1k_write_tx_delay(struct e1k_adapter *adapter, u32 usecs)
+{
+	u32 delay = DIV_ROUND_CLOSEST(usecs * 1000, 1024);
+
+	e1k_wr32(adapter, E1K_TIDV, FIELD_PREP(E1K_TX_DELAY, delay));
+	e1k_wr32(adapter, E1K_TADV, FIELD_PREP(E1K_TX_DELAY, delay));
+}
+
+/**
+ * e1k_set_tx_delay - change the TX interrupt delay (ethtool tx-usecs)
+ * @adapter: the adapter (RTNL held)
+ * @usecs: the delay, 0..E1K_TX_USECS_MAX; 0 = interrupt at once
+ *
+ * xmit sets TXD.IDE while tx_usecs is non-zero: the timers get their value
+ * before IDE is turned on and go to 0 only after it is turned off.
+ */
+void e1k_set_tx_delay(struct e1k_adapter *adapter, u32 usecs)
+{
+	if (usecs)
+		e1k_write_tx_delay(adapter, usecs);
+	WRITE_ONCE(adapter->tx_usecs, usecs);
+	if (!usecs)
+		e1k_write_tx_delay(adapter, 0);
+}
+
+/*
  * adaptive-rx: net_dim (lib/dim) moves between five profiles, from the
  * lowest latency to the most moderation, judging each by packets and
  * interrupts; this table turns its choice into an ITR rate. QEMU never
@@ -336,6 +371,7 @@ static int e1k_up(struct e1k_adapter *adapter)
 	e1k_setup_link(adapter);
 	e1k_write_rar(adapter, 0, netdev->dev_addr);
 	e1k_configure_tx(adapter);
+	e1k_write_tx_delay(adapter, adapter->tx_usecs);
 	e1k_configure_rx(adapter);
 	e1k_set_rx_mode(netdev);
 	e1k_write_itr(adapter, adapter->adaptive_rx ?
@@ -392,7 +428,7 @@ static void e1k_down(struct e1k_adapter *adapter)
  *
  * Return: 0 or a negative errno (nothing left allocated).
  */
-static int e1k_open(struct net_device *netdev)
+int e1k_open(struct net_device *netdev)
 {
 	struct e1k_adapter *adapter = netdev_priv(netdev);
 	int err;
@@ -418,7 +454,7 @@ err_free_rings:
  *
  * Return: 0.
  */
-static int e1k_close(struct net_device *netdev)
+int e1k_close(struct net_device *netdev)
 {
 	struct e1k_adapter *adapter = netdev_priv(netdev);
 

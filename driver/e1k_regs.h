@@ -35,6 +35,28 @@
 #define E1K_EERD_ADDR		GENMASK(15, 8)
 #define E1K_EERD_DATA		GENMASK(31, 16)
 
+/*
+ * 13.4.7 MDI Control: one PHY register read or write per access. QEMU's
+ * PHY answers at address 1 only and completes at once (READY set).
+ */
+#define E1K_MDIC		0x0020
+#define E1K_MDIC_DATA		GENMASK(15, 0)
+#define E1K_MDIC_REG		GENMASK(20, 16)
+#define E1K_MDIC_PHY		GENMASK(25, 21)
+#define E1K_MDIC_OP_WRITE	(0x1 << 26)
+#define E1K_MDIC_OP_READ	(0x2 << 26)
+#define E1K_MDIC_READY		BIT(28)
+#define E1K_MDIC_ERROR		BIT(30)
+#define E1K_PHY_ADDR		1	/* the internal PHY */
+
+/* 13.3.1 PHY Control (PHY register 0) */
+#define E1K_PHY_CTRL		0
+#define E1K_PHY_CTRL_LOOPBACK	BIT(14)
+
+/* 13.4.11 VLAN Ether Type: 16 bits, read/write, unused by this driver */
+#define E1K_VET			0x0038
+#define E1K_VET_TYPE		GENMASK(15, 0)
+
 /* 13.4.17-22 Interrupt Cause Read/Throttling/Set/Mask Set/Mask Clear */
 #define E1K_ICR			0x00c0	/* read-to-clear */
 #define E1K_ITR			0x00c4
@@ -109,8 +131,9 @@ enum e1k_bsize {
 #define E1K_TDLEN		0x3808
 #define E1K_TDH			0x3810
 #define E1K_TDT			0x3818
-#define E1K_TIDV		0x3820
-#define E1K_TADV		0x382c
+#define E1K_TIDV		0x3820	/* packet delay, 1.024 us units */
+#define E1K_TADV		0x382c	/* absolute delay, 1.024 us units */
+#define E1K_TX_DELAY		GENMASK(15, 0)
 
 /* 13.5 Filter registers: multicast table array and receive addresses */
 #define E1K_MTA(i)		(0x5200 + 4 * (i))
@@ -197,6 +220,7 @@ static_assert(sizeof(struct e1k_rx_desc) == 16 && sizeof(struct e1k_tx_desc) == 
 #define E1K_TXD_CMD_TSE		BIT(26)	/* TCP segmentation (3.3.7, 3.5) */
 #define E1K_TXD_CMD_RS		BIT(27)	/* report status (write back DD) */
 #define E1K_TXD_CMD_DEXT	BIT(29)	/* extended descriptor */
+#define E1K_TXD_CMD_IDE		BIT(31)	/* delay the interrupt (TIDV/TADV) */
 #define E1K_TXD_STAT_DD		BIT(0)
 #define E1K_TXD_POPTS_IXSM	BIT(8)	/* insert the IPv4 header checksum */
 #define E1K_TXD_POPTS_TXSM	BIT(9)	/* insert the TCP/UDP checksum */

@@ -196,8 +196,8 @@ void e1k_clean_rings(struct e1k_adapter *adapter)
  * delay timer and the absolute delay timer, at the same offsets from the
  * base register. Program a ring empty (head = tail = 0) with both timers off.
  */
-static void e1k_program_ring(struct e1k_adapter *adapter, u32 bal,
-			     const struct e1k_ring *ring)
+void e1k_program_ring(struct e1k_adapter *adapter, u32 bal,
+		      const struct e1k_ring *ring)
 {
 	e1k_wr32(adapter, bal, lower_32_bits(ring->dma));
 	e1k_wr32(adapter, bal + (E1K_RDBAH - E1K_RDBAL), upper_32_bits(ring->dma));
@@ -780,6 +780,10 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 			popts = E1K_TXD_POPTS_TXSM;
 		}
 	}
+
+	/* ethtool tx-usecs: let TIDV/TADV delay this packet's TXDW (3.3.7.1) */
+	if (READ_ONCE(adapter->tx_usecs))
+		dcmd |= E1K_TXD_CMD_IDE;
 
 	if (e1k_tx_map(adapter, skb, popts, dcmd, &last)) {
 		/* Take back the context descriptor; rewrite it next time */
