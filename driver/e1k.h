@@ -134,6 +134,8 @@ struct e1k_adapter {
 	bool adaptive_rx;		/* ethtool -C adaptive-rx: DIM picks ITR */
 	struct dim rx_dim;		/* net_dim state (lib/dim) */
 	u16 dim_events;
+	unsigned long dim_idle_mark;	/* jiffies: start of the idle check window */
+	u64 dim_idle_packets;		/* rx packets at dim_idle_mark */
 
 	struct e1k_sw_stats sw_stats;
 	struct u64_stats_sync sw_syncp;

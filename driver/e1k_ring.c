@@ -345,6 +345,14 @@ void e1k_irq_disable(struct e1k_adapter *adapter)
 static void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget);
 static int e1k_clean_rx(struct e1k_adapter *adapter, int budget);
 
+/* Has the hardware written back the next frame (DD, 3.2.3)? */
+static bool e1k_rx_pending(struct e1k_ring *rx)
+{
+	struct e1k_rx_desc *desc = (struct e1k_rx_desc *)rx->desc + rx->next_to_clean;
+
+	return READ_ONCE(desc->status) & E1K_RXD_STAT_DD;
+}
+
 /**
  * e1k_intr - the (shared, legacy INTx) interrupt handler
  * @irq: the interrupt line
@@ -371,12 +379,16 @@ irqreturn_t e1k_intr(int irq, void *data)
 
 	if (adapter->irq_mode) {
 		/*
-		 * The pre-NAPI contrast: all the work here, in hard-IRQ
-		 * context, with the causes left unmasked. Under a flood the
-		 * next interrupt is already pending when this one returns.
+		 * The pre-NAPI contrast: one received frame per interrupt,
+		 * handled here in hard-IRQ context with the causes left
+		 * unmasked, as a NIC without moderation interrupts for each
+		 * frame. QEMU fills the ring in bursts while the vCPU waits,
+		 * so when more frames are waiting, raise RXT0 again through
+		 * ICS (13.4.18): every frame then costs its own interrupt.
 		 */
 		e1k_clean_tx(adapter, 0);
-		e1k_clean_rx(adapter, adapter->rx_ring.count);
+		if (e1k_clean_rx(adapter, 1) && e1k_rx_pending(&adapter->rx_ring))
+			e1k_wr32(adapter, E1K_ICS, E1K_INT_RXT0);
 		return IRQ_HANDLED;
 	}
 
@@ -513,6 +525,39 @@ static int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 	return work;
 }
 
+/*
+ * Below this packet rate an interrupt per packet costs nothing worth saving:
+ * there is nothing to batch, so adaptive-rx goes straight back to ITR off.
+ */
+#define E1K_DIM_IDLE_PPS	1000
+
+/*
+ * net_dim moves one profile per DIM_NEVENTS samples, and at idle a sample
+ * comes per packet: a ping every 20 ms would wait seconds behind the ITR the
+ * last burst left. So once per 100 ms window, measure the packet rate and
+ * reset to the lowest-latency profile when it is below E1K_DIM_IDLE_PPS.
+ */
+static bool e1k_dim_idle(struct e1k_adapter *adapter, u64 packets)
+{
+	unsigned long elapsed = jiffies - adapter->dim_idle_mark;
+	u64 window_packets = packets - adapter->dim_idle_packets;
+	struct dim *dim = &adapter->rx_dim;
+
+	if (elapsed < HZ / 10)
+		return false;
+	adapter->dim_idle_mark = jiffies;
+	adapter->dim_idle_packets = packets;
+	if (window_packets * HZ >= (u64)E1K_DIM_IDLE_PPS * elapsed)
+		return false;
+	if (dim->profile_ix) {
+		dim->profile_ix = 0;
+		dim->tune_state = DIM_GOING_RIGHT;
+		dim->state = DIM_APPLY_NEW_PROFILE;
+		schedule_work(&dim->work);
+	}
+	return true;
+}
+
 /* Feed net_dim one sample per return to interrupt mode (adaptive-rx). */
 static void e1k_dim_sample(struct e1k_adapter *adapter)
 {
@@ -526,6 +571,8 @@ static void e1k_dim_sample(struct e1k_adapter *adapter)
 		packets = rx->stats.packets;
 		bytes = rx->stats.bytes;
 	} while (u64_stats_fetch_retry(&rx->syncp, start));
+	if (e1k_dim_idle(adapter, packets))
+		return;
 	dim_update_sample(adapter->dim_events++, packets, bytes, &sample);
 	net_dim(&adapter->rx_dim, sample);
 }
