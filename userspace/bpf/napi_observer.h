@@ -1,0 +1,32 @@
+/* napi_observer.h: what the BPF NAPI observer (napi_observer.bpf.c) and its
+ * loader share. Plain C with fixed-width kernel types: the BPF side sees them
+ * through vmlinux.h, the C++ side through <linux/types.h>. */
+#ifndef NAPILAB_NAPI_OBSERVER_H
+#define NAPILAB_NAPI_OBSERVER_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Histogram of work per poll: bucket 0 counts work == 0, bucket b >= 1
+ * counts 2^(b-1) <= work < 2^b (1, 2-3, 4-7, ..., 64-127, ...); the last
+ * bucket is open (1024 and more). */
+#define NAPI_OBS_WORK_BUCKETS 12
+
+/* The NIC's IRQ lines the observer counts (an MSI-X NIC has several). */
+#define NAPI_OBS_MAX_IRQS 16
+
+/* Counters of one interface, kept per CPU in the map "counters" (keyed by
+ * ifindex) and summed by the loader. */
+struct napi_obs_counters {
+  __u64 polls;            /* napi:napi_poll events */
+  __u64 work;             /* sum of work over those polls */
+  __u64 budget_exhausted; /* work == budget: NAPI stayed in polling mode */
+  __u64 over_budget;      /* work > budget: a driver bug */
+  __u64 interrupts;       /* irq:irq_handler_entry on the NIC's IRQ lines */
+  __u64 work_hist[NAPI_OBS_WORK_BUCKETS];
+  __u32 work_max; /* the largest work seen */
+  __u32 budget;   /* the budget of the latest poll */
+};
+
+#endif /* NAPILAB_NAPI_OBSERVER_H */

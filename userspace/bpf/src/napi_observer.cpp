@@ -1,0 +1,187 @@
+#include "napilab/bpf/napi_observer.hpp"
+
+#include <bpf/libbpf.h>
+#include <fmt/format.h>
+#include <net/if.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <utility>
+
+#include "napi_observer.skel.h"
+#include "napilab/interrupts.hpp"
+#include "napilab/netdev.hpp"
+
+namespace napilab::bpf {
+
+namespace {
+
+constexpr const char* kBtfPath = "/sys/kernel/btf/vmlinux";
+
+// The per-CPU map values are copied in 8-byte slots.
+static_assert(sizeof(napi_obs_counters) % 8 == 0);
+
+std::atomic<bool> libbpf_log_enabled{false};
+
+int libbpf_print(enum libbpf_print_level /*level*/, const char* format, va_list args) {
+  if (!libbpf_log_enabled.load(std::memory_order_relaxed)) {
+    return 0;
+  }
+  return std::vfprintf(stderr, format, args);
+}
+
+std::string errno_text(int err) { return std::strerror(err < 0 ? -err : err); }
+
+// Why loading or attaching failed, in words that say what to do.
+std::string explain(const std::string& step, int err) {
+  err = err < 0 ? -err : err;
+  std::string why = "BPF unavailable: " + step + ": " + errno_text(err);
+  if (err == EPERM || err == EACCES) {
+    why += geteuid() != 0 ? " - not root: BPF needs root (CAP_BPF and CAP_PERFMON)"
+                          : " - the kernel refused BPF (lockdown or a security module?)";
+  } else if (err == ENOENT && step.find("attach") != std::string::npos) {
+    why +=
+        " - the tracepoint is missing, or tracefs is not mounted"
+        " (mount -t tracefs nodev /sys/kernel/tracing)";
+  } else {
+    why += " (napi-observe --verbose shows libbpf's log)";
+  }
+  return why;
+}
+
+// The interface's index and IRQ lines: the numbers from sysfs, each checked
+// against /proc/interrupts, which also names the handlers on the line.
+Result<ObserverTarget> find_target(const std::string& iface) {
+  ObserverTarget target;
+  target.iface = iface;
+  target.ifindex = if_nametoindex(iface.c_str());
+  if (target.ifindex == 0) {
+    return Error{"no interface " + iface + " (" + errno_text(errno) + ")"};
+  }
+  // A virtual interface (lo, veth) has no device and no IRQ lines: only
+  // its polls are counted.
+  std::error_code no_device;
+  if (!std::filesystem::exists("/sys/class/net/" + iface + "/device", no_device)) {
+    return target;
+  }
+  auto irqs = nic_irqs(iface);
+  if (!irqs) {
+    return Error{"cannot find the IRQ lines of " + iface + ": " + irqs.error().to_string()};
+  }
+  auto table = read_interrupts();
+  if (!table) {
+    return Error{"/proc/interrupts: " + table.error().to_string()};
+  }
+  for (const std::string& id : irqs.value()) {
+    int irq = 0;
+    const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), irq);
+    if (ec != std::errc{} || end != id.data() + id.size()) {
+      return Error{fmt::format("{}: IRQ '{}' is not a number", iface, id)};
+    }
+    const IrqLine* line = table.value().find(id);
+    if (line == nullptr) {
+      return Error{
+          fmt::format("{}: IRQ {} is not in /proc/interrupts (is the interface up?)", iface, id)};
+    }
+    target.irqs.push_back(irq);
+    target.irq_handlers.insert(target.irq_handlers.end(), line->devices.begin(),
+                               line->devices.end());
+  }
+  if (target.irqs.size() > NAPI_OBS_MAX_IRQS) {
+    return Error{iface + " has " + std::to_string(target.irqs.size()) +
+                 " IRQ lines, the observer counts at most " + std::to_string(NAPI_OBS_MAX_IRQS)};
+  }
+  return target;
+}
+
+}  // namespace
+
+void NapiObserver::SkeletonDeleter::operator()(napi_observer_bpf* skeleton) const {
+  napi_observer_bpf__destroy(skeleton);  // detaches, unloads, frees; takes nullptr
+}
+
+NapiObserver::NapiObserver(Skeleton skeleton, ObserverTarget target)
+    : skeleton_(std::move(skeleton)), target_(std::move(target)) {}
+NapiObserver::NapiObserver(NapiObserver&&) noexcept = default;
+NapiObserver& NapiObserver::operator=(NapiObserver&&) noexcept = default;
+NapiObserver::~NapiObserver() = default;
+
+void NapiObserver::set_libbpf_log(bool enabled) {
+  libbpf_log_enabled.store(enabled, std::memory_order_relaxed);
+}
+
+Result<NapiObserver> NapiObserver::attach(const std::string& iface) {
+  libbpf_set_print(libbpf_print);
+  auto target = find_target(iface);
+  if (!target) {
+    return target.error();
+  }
+  if (access(kBtfPath, R_OK) != 0) {
+    return Error{std::string("BPF unavailable: the kernel has no BTF (") + kBtfPath + ": " +
+                 errno_text(errno) +
+                 "): CO-RE cannot relocate the program; it needs CONFIG_DEBUG_INFO_BTF=y"};
+  }
+
+  // 1. open: parse the embedded object, nothing in the kernel yet.
+  Skeleton skeleton(napi_observer_bpf__open());
+  if (!skeleton) {
+    return Error{explain("cannot open the BPF object", errno)};
+  }
+  // 2. the tunables, frozen into .rodata at load.
+  auto* rodata = skeleton->rodata;
+  rodata->filter_ifindex = target.value().ifindex;
+  rodata->irq_count = static_cast<__u32>(target.value().irqs.size());
+  for (std::size_t i = 0; i < target.value().irqs.size(); ++i) {
+    rodata->irqs[i] = target.value().irqs[i];
+  }
+  // 3. load: create the map, relocate (CO-RE) and verify the programs.
+  if (const int err = napi_observer_bpf__load(skeleton.get()); err != 0) {
+    return Error{explain("cannot load the BPF programs", err)};
+  }
+  // 4. attach each program, so the error names the tracepoint.
+  const struct {
+    bpf_program* program;
+    bpf_link** link;
+    const char* tracepoint;
+  } attachments[] = {
+      {skeleton->progs.on_napi_poll, &skeleton->links.on_napi_poll, "napi:napi_poll"},
+      {skeleton->progs.on_irq_handler_entry, &skeleton->links.on_irq_handler_entry,
+       "irq:irq_handler_entry"},
+  };
+  for (const auto& a : attachments) {
+    *a.link = bpf_program__attach(a.program);
+    if (*a.link == nullptr) {
+      return Error{explain(std::string("cannot attach to the tracepoint ") + a.tracepoint, errno)};
+    }
+  }
+  return NapiObserver(std::move(skeleton), std::move(target).value());
+}
+
+Result<ObserverSnapshot> NapiObserver::snapshot() const {
+  const int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) {
+    return Error{"cannot count the possible CPUs: " + errno_text(cpus)};
+  }
+  std::vector<napi_obs_counters> per_cpu(static_cast<std::size_t>(cpus));
+  const __u32 key = target_.ifindex;
+  ObserverSnapshot snapshot;
+  snapshot.when = std::chrono::steady_clock::now();
+  const int err = bpf_map__lookup_elem(skeleton_->maps.counters, &key, sizeof key, per_cpu.data(),
+                                       per_cpu.size() * sizeof(napi_obs_counters), 0);
+  if (err == -ENOENT) {
+    return snapshot;  // no event yet
+  }
+  if (err != 0) {
+    return Error{"cannot read the counters map: " + errno_text(err)};
+  }
+  snapshot.counters = sum_per_cpu(per_cpu);
+  return snapshot;
+}
+
+}  // namespace napilab::bpf

@@ -1,0 +1,166 @@
+// The observer's pure maths: per-CPU sums, interval rates, histogram buckets
+// and their labels, the JSON of an interval.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "napilab/bpf/observer_stats.hpp"
+
+namespace {
+
+using napilab::bpf::ObserverSnapshot;
+using std::chrono::milliseconds;
+
+ObserverSnapshot at(milliseconds t, const napi_obs_counters& counters) {
+  ObserverSnapshot s;
+  s.when = std::chrono::steady_clock::time_point(t);
+  s.counters = counters;
+  return s;
+}
+
+napi_obs_counters polls(std::uint64_t count, std::uint64_t work, std::uint64_t exhausted,
+                        std::uint64_t interrupts) {
+  napi_obs_counters c{};
+  c.polls = count;
+  c.work = work;
+  c.budget_exhausted = exhausted;
+  c.interrupts = interrupts;
+  c.budget = 64;
+  return c;
+}
+
+TEST(WorkBucket, PowersOfTwo) {
+  using napilab::bpf::work_bucket;
+  EXPECT_EQ(work_bucket(0), 0U);
+  EXPECT_EQ(work_bucket(1), 1U);
+  EXPECT_EQ(work_bucket(2), 2U);
+  EXPECT_EQ(work_bucket(3), 2U);
+  EXPECT_EQ(work_bucket(4), 3U);
+  EXPECT_EQ(work_bucket(63), 6U);
+  EXPECT_EQ(work_bucket(64), 7U);
+  EXPECT_EQ(work_bucket(1023), 10U);
+  EXPECT_EQ(work_bucket(1024), 11U);
+  EXPECT_EQ(work_bucket(~std::uint64_t{0}), NAPI_OBS_WORK_BUCKETS - 1U);
+}
+
+TEST(WorkBucket, LabelsMatchTheBuckets) {
+  using napilab::bpf::bucket_label;
+  EXPECT_EQ(bucket_label(0), "0");
+  EXPECT_EQ(bucket_label(1), "1");
+  EXPECT_EQ(bucket_label(2), "2-3");
+  EXPECT_EQ(bucket_label(7), "64-127");
+  EXPECT_EQ(bucket_label(NAPI_OBS_WORK_BUCKETS - 1), "1024+");
+}
+
+TEST(SumPerCpu, AddsCountsAndKeepsTheLargestMaxima) {
+  std::vector<napi_obs_counters> cpus(3);
+  cpus[0] = polls(10, 100, 1, 4);
+  cpus[0].work_hist[7] = 1;
+  cpus[0].work_max = 64;
+  cpus[1] = polls(5, 20, 0, 5);
+  cpus[1].work_hist[3] = 5;
+  cpus[1].work_max = 7;
+  cpus[1].over_budget = 2;
+  cpus[2] = napi_obs_counters{};  // a CPU that saw nothing
+  const napi_obs_counters sum = napilab::bpf::sum_per_cpu(cpus);
+  EXPECT_EQ(sum.polls, 15U);
+  EXPECT_EQ(sum.work, 120U);
+  EXPECT_EQ(sum.budget_exhausted, 1U);
+  EXPECT_EQ(sum.over_budget, 2U);
+  EXPECT_EQ(sum.interrupts, 9U);
+  EXPECT_EQ(sum.work_hist[7], 1U);
+  EXPECT_EQ(sum.work_hist[3], 5U);
+  EXPECT_EQ(sum.work_max, 64U);
+  EXPECT_EQ(sum.budget, 64U);
+}
+
+TEST(SumPerCpu, NoCpusIsZero) {
+  const napi_obs_counters sum = napilab::bpf::sum_per_cpu({});
+  EXPECT_EQ(sum.polls, 0U);
+  EXPECT_EQ(sum.work_max, 0U);
+}
+
+TEST(RatesBetween, PollingUnderLoad) {
+  // 2 s: 2000 polls, 1900 of them used the whole budget, 20 interrupts.
+  auto before = polls(1000, 50000, 900, 100);
+  auto after = polls(3000, 50000 + 1900 * 64 + 100 * 10, 2800, 120);
+  after.work_hist[7] = 1900;
+  after.work_hist[4] = 100;
+  after.work_max = 64;
+  const auto r =
+      napilab::bpf::rates_between(at(milliseconds(1000), before), at(milliseconds(3000), after));
+  EXPECT_DOUBLE_EQ(r.seconds, 2.0);
+  EXPECT_EQ(r.polls, 2000U);
+  EXPECT_DOUBLE_EQ(r.polls_per_s, 1000.0);
+  EXPECT_DOUBLE_EQ(r.interrupts_per_s, 10.0);
+  ASSERT_TRUE(r.budget_exhausted_pct);
+  EXPECT_DOUBLE_EQ(*r.budget_exhausted_pct, 95.0);
+  ASSERT_TRUE(r.interrupts_per_poll);
+  EXPECT_DOUBLE_EQ(*r.interrupts_per_poll, 0.01);
+  ASSERT_TRUE(r.work_per_poll);
+  EXPECT_DOUBLE_EQ(*r.work_per_poll, (1900.0 * 64 + 100 * 10) / 2000);
+  EXPECT_EQ(r.work_hist[7], 1900U);
+  EXPECT_EQ(r.work_max, 64U);
+  EXPECT_EQ(r.budget, 64U);
+}
+
+TEST(RatesBetween, InterruptModeHasOneInterruptPerPoll) {
+  const auto r = napilab::bpf::rates_between(at(milliseconds(0), polls(0, 0, 0, 0)),
+                                             at(milliseconds(1000), polls(10, 10, 0, 10)));
+  ASSERT_TRUE(r.interrupts_per_poll);
+  EXPECT_DOUBLE_EQ(*r.interrupts_per_poll, 1.0);
+  EXPECT_DOUBLE_EQ(*r.budget_exhausted_pct, 0.0);
+}
+
+TEST(RatesBetween, NoPollsNoRatios) {
+  const auto same = polls(7, 70, 1, 7);
+  const auto r =
+      napilab::bpf::rates_between(at(milliseconds(0), same), at(milliseconds(500), same));
+  EXPECT_EQ(r.polls, 0U);
+  EXPECT_DOUBLE_EQ(r.polls_per_s, 0.0);
+  EXPECT_FALSE(r.work_per_poll);
+  EXPECT_FALSE(r.budget_exhausted_pct);
+  EXPECT_FALSE(r.interrupts_per_poll);
+}
+
+TEST(RatesBetween, ZeroIntervalGivesNoRates) {
+  const auto r = napilab::bpf::rates_between(at(milliseconds(5), polls(0, 0, 0, 0)),
+                                             at(milliseconds(5), polls(4, 4, 0, 4)));
+  EXPECT_EQ(r.polls, 4U);
+  EXPECT_DOUBLE_EQ(r.polls_per_s, 0.0);
+}
+
+TEST(RatesBetween, ACounterThatWentBackwardsCountsFromZero) {
+  // The map entry was re-created between the snapshots.
+  const auto r = napilab::bpf::rates_between(at(milliseconds(0), polls(500, 5000, 10, 400)),
+                                             at(milliseconds(1000), polls(3, 30, 0, 3)));
+  EXPECT_EQ(r.polls, 3U);
+  EXPECT_EQ(r.interrupts, 3U);
+}
+
+TEST(FormatHistogram, OnlyNonEmptyBuckets) {
+  napilab::bpf::WorkHistogram hist{};
+  EXPECT_EQ(napilab::bpf::format_histogram(hist), "-");
+  hist[0] = 3;
+  hist[2] = 5;
+  hist[7] = 1071;
+  EXPECT_EQ(napilab::bpf::format_histogram(hist), "0:3 2-3:5 64-127:1071");
+}
+
+TEST(ToJson, NamesEveryFieldAndNullsMissingRatios) {
+  napilab::bpf::ObserverRates r;
+  r.polls = 2;
+  r.work_hist[1] = 2;
+  r.work_per_poll = 1.0;
+  const auto j = napilab::bpf::to_json(r);
+  EXPECT_EQ(j.at("polls"), 2);
+  ASSERT_EQ(j.at("work_hist").size(), static_cast<std::size_t>(NAPI_OBS_WORK_BUCKETS));
+  EXPECT_EQ(j.at("work_hist").at(1).at("work"), "1");
+  EXPECT_EQ(j.at("work_hist").at(1).at("polls"), 2);
+  EXPECT_EQ(j.at("work_hist").at(2).at("work"), "2-3");
+  EXPECT_EQ(j.at("work_per_poll"), 1.0);
+  EXPECT_TRUE(j.at("budget_exhausted_pct").is_null());
+  EXPECT_TRUE(j.at("interrupts_per_poll").is_null());
+}
+
+}  // namespace
