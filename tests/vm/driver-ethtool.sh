@@ -71,31 +71,55 @@ wait_carrier || fail "no carrier after down/up"
 pass "tx-usecs 300 kept across down/up, TADV = 293 (x 1.024 us)"
 ethtool -C "$IFACE" rx-usecs 0 tx-usecs 0
 
-# --- tx-usecs under guest->peer TCP: fewer interrupts per packet -------------------
+# --- tx-usecs under guest->peer traffic: fewer interrupts per packet ----------------
 # QEMU emulates TADV as a hold-off after each TX interrupt (never below its
-# 128 us floor); TCP at this rate already sees ~1 ms between interrupts, so
-# the delay must be longer than that to show.
-declare -A irq_per_pkt mbps
+# 128 us floor): at most 1/TADV interrupts/s while packets ask for a delay.
+# The judged flow is UDP at ~5k packets/s, where tx-usecs 0 takes ~1.5k
+# interrupts/s; 2000 us caps that at 500/s. 500 us (a 2k/s cap) is shown
+# but not judged: it sits above that rate and its effect varies with TCG.
+# Full-speed TCP is shown too: its busy vCPU already spaces interrupts
+# ~1-4 ms apart, so TCG noise decides there.
 delay=2000
-for usecs in 0 "$delay"; do
+declare -A irq_per_pkt
+# flow_irqs LABEL USECS IPERF3-ARGS... - run the flow, print the figures, set
+# flow_sent/flow_lost/flow_mbps and irq_per_pkt[USECS] for the last flow.
+flow_irqs() {
+	local label=$1 usecs=$2 irq0 tx0 irqs txp json
+	shift 2
 	ethtool -C "$IFACE" tx-usecs "$usecs"
 	irq0=$(ethtool_stat "$IFACE" interrupts)
 	tx0=$(ethtool_stat "$IFACE" tx_packets)
-	mbps[$usecs]=$(iperf3_json -t 5 | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
+	json=$(iperf3_json -t 4 "$@")
 	irqs=$(($(ethtool_stat "$IFACE" interrupts) - irq0))
 	txp=$(($(ethtool_stat "$IFACE" tx_packets) - tx0))
-	((txp > 0)) || fail "tx-usecs $usecs: no packets sent"
-	irq_per_pkt[$usecs]=$(python3 -c "print(f'{$irqs / $txp:.5f}')")
-	echo "tx-usecs $usecs: ${mbps[$usecs]} Mb/s, $irqs interrupts for $txp TX packets" \
-		"(${irq_per_pkt[$usecs]} per packet, $(python3 -c "print(round($txp / max($irqs, 1), 1))") packets per interrupt)"
-done
+	((txp > 0)) || fail "$label, tx-usecs $usecs: no packets sent"
+	flow_mbps=$(json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6) if "sum_received" in d["end"] else round(d["end"]["sum"]["bits_per_second"] / 1e6)' <<<"$json")
+	flow_sent=$(json_get 'd["end"].get("sum", {}).get("packets", 0)' <<<"$json")
+	flow_lost=$(json_get 'd["end"].get("sum", {}).get("lost_packets", 0)' <<<"$json")
+	irq_per_pkt[$usecs]=$(python3 -c "print(f'{$irqs / $txp:.4f}')")
+	echo "$label, tx-usecs $usecs: $flow_mbps Mb/s, $irqs interrupts for $txp TX packets" \
+		"(${irq_per_pkt[$usecs]} per packet)"
+}
+
+udp=(-u -l 64 -b 2560K --pacing-timer 100)
+flow_irqs "UDP 64 B 5k pps" 0 "${udp[@]}"
+sent0=$flow_sent
+flow_irqs "UDP 64 B 5k pps" 500 "${udp[@]}"
+flow_irqs "UDP 64 B 5k pps" "$delay" "${udp[@]}"
 ethtool -C "$IFACE" tx-usecs 0
-python3 -c "import sys; sys.exit(0 if ${irq_per_pkt[$delay]} <= 0.75 * ${irq_per_pkt[0]} else 1)" ||
-	fail "tx-usecs $delay: ${irq_per_pkt[$delay]} interrupts per packet, not below 3/4 of ${irq_per_pkt[0]} at 0"
-# TCG throughput swings +-50 % between identical runs: only a collapse fails.
-((mbps[$delay] * 4 >= mbps[0])) || fail "tx-usecs $delay: ${mbps[$delay]} Mb/s against ${mbps[0]} at 0"
-pass "tx-usecs $delay: ${irq_per_pkt[$delay]} interrupts per TX packet vs ${irq_per_pkt[0]} at 0;" \
-	"${mbps[$delay]} vs ${mbps[0]} Mb/s"
+python3 -c "import sys; sys.exit(0 if ${irq_per_pkt[$delay]} <= 0.5 * ${irq_per_pkt[0]} else 1)" ||
+	fail "tx-usecs $delay: ${irq_per_pkt[$delay]} interrupts per packet, not below half of ${irq_per_pkt[0]} at 0"
+((flow_sent * 2 >= sent0 && flow_lost * 100 <= flow_sent)) ||
+	fail "tx-usecs $delay: UDP sent $flow_sent (vs $sent0 at 0), lost $flow_lost"
+pass "UDP guest->peer: tx-usecs $delay takes ${irq_per_pkt[$delay]} interrupts per TX packet," \
+	"tx-usecs 500 ${irq_per_pkt[500]}, tx-usecs 0 ${irq_per_pkt[0]}; $flow_sent datagrams sent, $flow_lost lost"
+
+flow_irqs "TCP full speed" 0
+flow_irqs "TCP full speed" "$delay"
+ethtool -C "$IFACE" tx-usecs 0
+((flow_mbps > 0)) || fail "TCP stalled with tx-usecs $delay"
+pass "TCP guest->peer with tx-usecs $delay: $flow_mbps Mb/s, ${irq_per_pkt[$delay]} interrupts per TX packet" \
+	"(${irq_per_pkt[0]} at 0, not judged)"
 
 # --- ethtool -t offline, under traffic, then traffic again --------------------------
 ping -c 5 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping before the offline self-test"
