@@ -5,7 +5,8 @@
 # the BPF poll count is close to the driver's own napi_polls. At 10 pings/s
 # NAPI is in interrupt mode: about one interrupt per poll. Refusals: bad
 # arguments exit 2, a missing interface and a non-root user exit 1 with the
-# cause.
+# cause. napitop shows the observer's columns, and as non-root says why not
+# and carries on.
 # napilab-vm: nic=e1000 driver=ours timeout=180
 # napilab-vm: nic=e1000 driver=inbox timeout=180
 set -euo pipefail
@@ -30,20 +31,36 @@ rc=$(exit_of setpriv --reuid=65534 --regid=65534 --clear-groups "$observe" -i "$
 ((rc == 1)) || fail "napi-observe as nobody: exit $rc, expected 1"
 grep -q "not root" "$RESULTS/last-stderr.txt" || fail "as nobody: $(cat "$RESULTS/last-stderr.txt")"
 pass "refusals: bad arguments exit 2; missing interface and non-root exit 1: $(cat "$RESULTS/last-stderr.txt")"
+napitop=$NAPILAB_BUILD/userspace/tools/napitop
+setpriv --reuid=65534 --regid=65534 --clear-groups "$napitop" -i "$IFACE" -d 0.2 -n 1 \
+	>"$RESULTS/napitop-nobody.txt" || fail "napitop as nobody failed"
+grep -q "bpf: unavailable: .*not root" "$RESULTS/napitop-nobody.txt" ||
+	fail "napitop as nobody: $(head -n 1 "$RESULTS/napitop-nobody.txt")"
+pass "napitop as nobody: $(head -n 1 "$RESULTS/napitop-nobody.txt")"
 
 # driver_polls - e1k_napi's own poll counter (empty for other drivers).
 driver_polls() { ethtool_stat "$IFACE" napi_polls 2>/dev/null || true; }
 
 # Under load: the live screen, then 5 intervals of JSON with the driver's
 # counter read around them.
-timeout 60 iperf3 -c "$PEER" -t 16 -R >/dev/null &
+timeout 60 iperf3 -c "$PEER" -t 22 -R >/dev/null &
 load=$!
 sleep 1
 timeout 30 "$observe" -i "$IFACE" -d 1 -n 3 | tee "$RESULTS/observe-screen.txt"
 polls_before=$(driver_polls)
 timeout 30 "$observe" -i "$IFACE" -d 1 -n 5 --json >"$RESULTS/observe-load.jsonl"
 polls_after=$(driver_polls)
+timeout 30 "$napitop" -i "$IFACE" -d 1 -n 2 --json >"$RESULTS/napitop-load.jsonl"
 wait "$load"
+python3 - "$RESULTS/napitop-load.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert all(r["bpf_unavailable"] is None for r in rows), rows[0]["bpf_unavailable"]
+bpf = max((r["bpf"] for r in rows), key=lambda b: b["polls_per_s"])
+print(f"napitop's bpf columns under load: {bpf['polls_per_s']:.0f} polls/s, "
+      f"{bpf['budget_exhausted_pct']:.1f} % budget exhausted")
+assert bpf["polls_per_s"] > 0, "napitop's bpf columns saw no polls under load"
+PY
 
 # At 10 pings/s.
 timeout 30 "$observe" -i "$IFACE" -d 1 -n 3 --json >"$RESULTS/observe-idle.jsonl" &

@@ -6,6 +6,9 @@
 // softnet squeezes, and, when the driver exports NAPI counters in ethtool -S
 // (e1k_napi does), polls/s and the share of polls that used the whole
 // budget: the moment NAPI switches to polling under load, and back at idle.
+// When the BPF observer loads (root, BTF), its own poll rate and share of
+// budget-exhausted polls from napi:napi_poll sit next to the driver's; when
+// it does not, the header says "bpf: unavailable: <reason>".
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -16,7 +19,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "napilab/bpf/observer_stats.hpp"
 #include "napilab/sampler.hpp"
+#ifdef NAPILAB_HAVE_BPF
+#include "napilab/bpf/napi_observer.hpp"
+#endif
 
 namespace {
 
@@ -34,7 +41,69 @@ std::string napi_mode(const napilab::Rates& r) {
   return *r.packets_per_irq >= 8.0 ? "batching" : "interrupt";
 }
 
-nlohmann::json to_json(const std::string& iface, double t, const napilab::Rates& r) {
+// NAPI as the BPF observer sees it: loaded when it can be, else the reason
+// why not, which the header shows; the rest of napitop works either way.
+class BpfColumns {
+ public:
+  explicit BpfColumns(const std::string& iface) {
+#ifdef NAPILAB_HAVE_BPF
+    auto observer = napilab::bpf::NapiObserver::attach(iface);
+    if (!observer) {
+      unavailable_ = observer.error().to_string();
+      return;
+    }
+    auto first = observer.value().snapshot();
+    if (!first) {
+      unavailable_ = first.error().to_string();
+      return;
+    }
+    observer_.emplace(std::move(observer).value());
+    previous_ = first.value();
+#else
+    (void)iface;
+    unavailable_ = "napitop was built without it (needs clang, bpftool, libbpf-dev and BTF)";
+#endif
+  }
+
+  [[nodiscard]] std::string status() const {
+    return unavailable_.empty() ? "bpf: napi:napi_poll" : "bpf: unavailable: " + unavailable_;
+  }
+
+  // Why the observer is not there; empty when it is.
+  [[nodiscard]] const std::string& unavailable() const { return unavailable_; }
+
+  // The rates since the previous call; none while unavailable.
+  std::optional<napilab::bpf::ObserverRates> next() {
+#ifdef NAPILAB_HAVE_BPF
+    if (!observer_) {
+      return std::nullopt;
+    }
+    auto current = observer_->snapshot();
+    if (!current) {
+      unavailable_ = current.error().to_string();
+      observer_.reset();
+      return std::nullopt;
+    }
+    const napilab::bpf::ObserverRates rates =
+        napilab::bpf::rates_between(previous_, current.value());
+    previous_ = current.value();
+    return rates;
+#else
+    return std::nullopt;
+#endif
+  }
+
+ private:
+#ifdef NAPILAB_HAVE_BPF
+  std::optional<napilab::bpf::NapiObserver> observer_;
+  napilab::bpf::ObserverSnapshot previous_;
+#endif
+  std::string unavailable_;
+};
+
+nlohmann::json to_json(const std::string& iface, double t, const napilab::Rates& r,
+                       const std::optional<napilab::bpf::ObserverRates>& bpf,
+                       const BpfColumns& bpf_columns) {
   nlohmann::json j = {{"iface", iface},
                       {"t", t},
                       {"seconds", r.seconds},
@@ -48,6 +117,11 @@ nlohmann::json to_json(const std::string& iface, double t, const napilab::Rates&
   j["polls_per_s"] = r.polls_per_s ? nlohmann::json(*r.polls_per_s) : nullptr;
   j["budget_exhausted_pct"] =
       r.budget_exhausted_pct ? nlohmann::json(*r.budget_exhausted_pct) : nullptr;
+  // The BPF observer's interval (napi-observe --json's fields), or why not.
+  j["bpf"] = bpf ? napilab::bpf::to_json(*bpf) : nullptr;
+  j["bpf_unavailable"] = bpf_columns.unavailable().empty()
+                             ? nlohmann::json(nullptr)
+                             : nlohmann::json(bpf_columns.unavailable());
   return j;
 }
 
@@ -79,16 +153,18 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "napitop: {}\n", sampler.error().to_string());
     return 1;
   }
+  BpfColumns bpf_columns(iface);  // before the first sample: loading takes a while
   auto previous = sampler.value().take();
   if (!previous) {
     fmt::print(stderr, "napitop: {}\n", previous.error().to_string());
     return 1;
   }
   if (!json) {
-    fmt::print("napitop: {} (IRQ {}){}\n", iface, fmt::join(sampler.value().irqs(), ","),
-               sampler.value().has_ethtool() ? "" : " - no ethtool stats");
-    fmt::print("{:>7} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8}  {}\n", "time", "IRQ/s", "rx pps",
-               "tx pps", "pkts/IRQ", "squeeze", "polls/s", "budget%", "mode");
+    fmt::print("napitop: {} (IRQ {}){} - {}\n", iface, fmt::join(sampler.value().irqs(), ","),
+               sampler.value().has_ethtool() ? "" : " - no ethtool stats", bpf_columns.status());
+    fmt::print("{:>7} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8} {:>9} {:>8}  {}\n", "time", "IRQ/s",
+               "rx pps", "tx pps", "pkts/IRQ", "squeeze", "polls/s", "budget%", "bpf pl/s",
+               "bpf bud%", "mode");
   }
   const auto start = previous.value().when;
   for (long n = 0; count == 0 || n < count; ++n) {
@@ -99,13 +175,19 @@ int run(int argc, char** argv) {
       return 1;
     }
     const napilab::Rates r = napilab::rates_between(previous.value(), current.value());
+    const auto bpf = bpf_columns.next();
     const double t = std::chrono::duration<double>(current.value().when - start).count();
     if (json) {
-      fmt::print("{}\n", to_json(iface, t, r).dump());
+      fmt::print("{}\n", to_json(iface, t, r, bpf, bpf_columns).dump());
     } else {
-      fmt::print("{:7.1f} {:9.0f} {:9.0f} {:9.0f} {:>9} {:8.1f} {:>9} {:>8}  {}\n", t, r.irqs_per_s,
-                 r.rx_pps, r.tx_pps, opt(r.packets_per_irq, "{:.1f}"), r.squeezes_per_s,
-                 opt(r.polls_per_s, "{:.0f}"), opt(r.budget_exhausted_pct, "{:.1f}"), napi_mode(r));
+      const std::optional<double> bpf_polls_per_s =
+          bpf ? std::optional<double>(bpf->polls_per_s) : std::nullopt;
+      const std::optional<double> bpf_budget_pct = bpf ? bpf->budget_exhausted_pct : std::nullopt;
+      fmt::print("{:7.1f} {:9.0f} {:9.0f} {:9.0f} {:>9} {:8.1f} {:>9} {:>8} {:>9} {:>8}  {}\n", t,
+                 r.irqs_per_s, r.rx_pps, r.tx_pps, opt(r.packets_per_irq, "{:.1f}"),
+                 r.squeezes_per_s, opt(r.polls_per_s, "{:.0f}"),
+                 opt(r.budget_exhausted_pct, "{:.1f}"), opt(bpf_polls_per_s, "{:.0f}"),
+                 opt(bpf_budget_pct, "{:.1f}"), napi_mode(r));
     }
     if (std::fflush(stdout) != 0) {
       return 1;  // stdout closed (e.g. a pipe reader quit)

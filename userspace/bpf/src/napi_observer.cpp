@@ -41,7 +41,7 @@ std::string errno_text(int err) { return std::strerror(err < 0 ? -err : err); }
 // Why loading or attaching failed, in words that say what to do.
 std::string explain(const std::string& step, int err) {
   err = err < 0 ? -err : err;
-  std::string why = "BPF unavailable: " + step + ": " + errno_text(err);
+  std::string why = step + ": " + errno_text(err);
   if (err == EPERM || err == EACCES) {
     why += geteuid() != 0 ? " - not root: BPF needs root (CAP_BPF and CAP_PERFMON)"
                           : " - the kernel refused BPF (lockdown or a security module?)";
@@ -123,8 +123,7 @@ Result<NapiObserver> NapiObserver::attach(const std::string& iface) {
     return target.error();
   }
   if (access(kBtfPath, R_OK) != 0) {
-    return Error{std::string("BPF unavailable: the kernel has no BTF (") + kBtfPath + ": " +
-                 errno_text(errno) +
+    return Error{std::string("the kernel has no BTF (") + kBtfPath + ": " + errno_text(errno) +
                  "): CO-RE cannot relocate the program; it needs CONFIG_DEBUG_INFO_BTF=y"};
   }
 
