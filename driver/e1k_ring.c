@@ -190,7 +190,12 @@ void e1k_clean_rings(struct e1k_adapter *adapter)
 	rx->rx_discarding = false;
 }
 
-/*
+/**
+ * e1k_program_ring - program one ring's registers, empty, timers off
+ * @adapter: the adapter
+ * @bal: the ring's base register, E1K_RDBAL or E1K_TDBAL
+ * @ring: the allocated ring (also the self-test's loopback rings)
+ *
  * The RX and TX rings share one register layout (8254x SDM 13.4.27-32 and
  * 13.4.38-44): base low/high, length in bytes, head, tail, then the packet
  * delay timer and the absolute delay timer, at the same offsets from the
