@@ -458,13 +458,21 @@ err_free_rings:
  * e1k_close - ndo_stop: quiesce everything, then free the rings
  * @netdev: the interface
  *
+ * A reopen that failed (e1k_reinit(), the self-test, the reset task) left
+ * the interface up with nothing running: NAPI disabled, no IRQ, perhaps
+ * buffers in the rings. Then only the buffers and rings remain to free;
+ * e1k_down() would wait forever in napi_disable().
+ *
  * Return: 0.
  */
 int e1k_close(struct net_device *netdev)
 {
 	struct e1k_adapter *adapter = netdev_priv(netdev);
 
-	e1k_down(adapter);
+	if (!test_bit(E1K_STATE_DOWN, &adapter->state))
+		e1k_down(adapter);
+	else
+		e1k_clean_rings(adapter);
 	e1k_free_rings(adapter);
 	return 0;
 }
