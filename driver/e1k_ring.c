@@ -389,7 +389,7 @@ irqreturn_t e1k_intr(int irq, void *data)
 		 * unmasked, as a NIC without moderation interrupts for each
 		 * frame. QEMU fills the ring in bursts while the vCPU waits,
 		 * so when more frames are waiting, raise RXT0 again through
-		 * ICS (13.4.18): every frame then costs its own interrupt.
+		 * ICS (13.4.19): every frame then costs its own interrupt.
 		 */
 		e1k_clean_tx(adapter, 0);
 		if (e1k_clean_rx(adapter, 1) && e1k_rx_pending(&adapter->rx_ring))
