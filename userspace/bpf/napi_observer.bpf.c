@@ -5,6 +5,12 @@
  * work it did and the budget it had; irq:irq_handler_entry fires when a
  * handler on an IRQ line runs. Both update per-CPU counters of the
  * interface, so the hot path needs no atomics; the loader sums the CPUs.
+ * (A hard IRQ that arrives while the napi_poll program runs on the same CPU
+ * is not counted: the kernel does not nest BPF tracing programs on a CPU
+ * (trace_call_bpf's bpf_prog_active). The window is one short program run.)
+ *
+ * A shared IRQ line runs irq_handler_entry once per handler on it; the
+ * loader names the handlers it found on the NIC's lines.
  *
  * Tunables are const volatile (.rodata): the loader sets them between open
  * and load, and the verifier sees them as constants. */

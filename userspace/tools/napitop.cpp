@@ -27,10 +27,14 @@
 
 namespace {
 
-// Which mode NAPI is in over an interval, judged from the counters.
-std::string napi_mode(const napilab::Rates& r) {
-  if (r.budget_exhausted_pct) {
-    if (*r.budget_exhausted_pct >= 50.0) {
+// Which mode NAPI is in over an interval, judged from the counters: the
+// share of budget-exhausted polls from the driver's counters, else from the
+// BPF observer (any driver), else packets per interrupt.
+std::string napi_mode(const napilab::Rates& r, std::optional<double> bpf_budget_exhausted_pct) {
+  const std::optional<double> budget_exhausted_pct =
+      r.budget_exhausted_pct ? r.budget_exhausted_pct : bpf_budget_exhausted_pct;
+  if (budget_exhausted_pct) {
+    if (*budget_exhausted_pct >= 50.0) {
       return "polling";
     }
     return r.irqs_per_s > 0 ? "interrupt" : "idle";
@@ -112,7 +116,7 @@ nlohmann::json to_json(const std::string& iface, double t, const napilab::Rates&
                       {"tx_pps", r.tx_pps},
                       {"squeezes_per_s", r.squeezes_per_s},
                       {"softnet_drops_per_s", r.softnet_drops_per_s},
-                      {"mode", napi_mode(r)}};
+                      {"mode", napi_mode(r, bpf ? bpf->budget_exhausted_pct : std::nullopt)}};
   j["packets_per_irq"] = r.packets_per_irq ? nlohmann::json(*r.packets_per_irq) : nullptr;
   j["polls_per_s"] = r.polls_per_s ? nlohmann::json(*r.polls_per_s) : nullptr;
   j["budget_exhausted_pct"] =
@@ -187,7 +191,7 @@ int run(int argc, char** argv) {
                  r.irqs_per_s, r.rx_pps, r.tx_pps, opt(r.packets_per_irq, "{:.1f}"),
                  r.squeezes_per_s, opt(r.polls_per_s, "{:.0f}"),
                  opt(r.budget_exhausted_pct, "{:.1f}"), opt(bpf_polls_per_s, "{:.0f}"),
-                 opt(bpf_budget_pct, "{:.1f}"), napi_mode(r));
+                 opt(bpf_budget_pct, "{:.1f}"), napi_mode(r, bpf_budget_pct));
     }
     if (std::fflush(stdout) != 0) {
       return 1;  // stdout closed (e.g. a pipe reader quit)
