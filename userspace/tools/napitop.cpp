@@ -17,9 +17,9 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "napilab/bpf/observer_stats.hpp"
+#include "napilab/live.hpp"
 #include "napilab/sampler.hpp"
 #ifdef NAPILAB_HAVE_BPF
 #include "napilab/bpf/napi_observer.hpp"
@@ -135,22 +135,12 @@ std::string opt(const std::optional<double>& v, const char* spec) {
 
 int run(int argc, char** argv) {
   CLI::App app{"napitop: live view of a NIC's interrupts and NAPI polling"};
-  std::string iface;
-  double interval = 1.0;
-  long count = 0;
-  bool json = false;
-  app.add_option("-i,--interface", iface, "network interface, e.g. eth0")->required();
-  app.add_option("-d,--delay", interval, "seconds between samples (0.1 .. 3600)")
-      ->check(CLI::Range(0.1, 3600.0));
-  app.add_option("-n,--count", count, "samples to print, 0 = until interrupted")
-      ->check(CLI::NonNegativeNumber);
-  app.add_flag("--json", json, "one JSON object per interval, one per line");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+  napilab::LiveOptions options;
+  napilab::add_live_options(app, options);
+  if (const int rc = napilab::parse_live_options(app, argc, argv); rc >= 0) {
+    return rc;
   }
+  const std::string& iface = options.iface;
 
   auto sampler = napilab::Sampler::create(iface);
   if (!sampler) {
@@ -163,7 +153,7 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "napitop: {}\n", previous.error().to_string());
     return 1;
   }
-  if (!json) {
+  if (!options.json) {
     fmt::print("napitop: {} (IRQ {}){} - {}\n", iface, fmt::join(sampler.value().irqs(), ","),
                sampler.value().has_ethtool() ? "" : " - no ethtool stats", bpf_columns.status());
     fmt::print("{:>7} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8} {:>9} {:>8}  {}\n", "time", "IRQ/s",
@@ -171,17 +161,16 @@ int run(int argc, char** argv) {
                "bpf bud%", "mode");
   }
   const auto start = previous.value().when;
-  for (long n = 0; count == 0 || n < count; ++n) {
-    std::this_thread::sleep_for(std::chrono::duration<double>(interval));
+  return napilab::run_every_interval(options, [&] {
     auto current = sampler.value().take();
     if (!current) {
       fmt::print(stderr, "napitop: {}\n", current.error().to_string());
-      return 1;
+      return false;
     }
     const napilab::Rates r = napilab::rates_between(previous.value(), current.value());
     const auto bpf = bpf_columns.next();
     const double t = std::chrono::duration<double>(current.value().when - start).count();
-    if (json) {
+    if (options.json) {
       fmt::print("{}\n", to_json(iface, t, r, bpf, bpf_columns).dump());
     } else {
       const std::optional<double> bpf_polls_per_s =
@@ -193,12 +182,9 @@ int run(int argc, char** argv) {
                  opt(r.budget_exhausted_pct, "{:.1f}"), opt(bpf_polls_per_s, "{:.0f}"),
                  opt(bpf_budget_pct, "{:.1f}"), napi_mode(r, bpf_budget_pct));
     }
-    if (std::fflush(stdout) != 0) {
-      return 1;  // stdout closed (e.g. a pipe reader quit)
-    }
     previous = std::move(current);
-  }
-  return 0;
+    return true;
+  });
 }
 }  // namespace
 

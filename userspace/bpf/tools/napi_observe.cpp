@@ -11,11 +11,10 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <cstdio>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "napilab/bpf/napi_observer.hpp"
+#include "napilab/live.hpp"
 
 namespace {
 
@@ -46,64 +45,48 @@ void print_row(double t, const nb::ObserverRates& r) {
 
 int run(int argc, char** argv) {
   CLI::App app{"napi-observe: NAPI polls and interrupts of a NIC, seen by BPF"};
-  std::string iface;
-  double interval = 1.0;
-  long count = 0;
-  bool json = false;
+  napilab::LiveOptions options;
   bool verbose = false;
-  app.add_option("-i,--interface", iface, "network interface, e.g. eth0")->required();
-  app.add_option("-d,--delay", interval, "seconds between samples (0.1 .. 3600)")
-      ->check(CLI::Range(0.1, 3600.0));
-  app.add_option("-n,--count", count, "samples to print, 0 = until interrupted")
-      ->check(CLI::NonNegativeNumber);
-  app.add_flag("--json", json, "one JSON object per interval, one per line");
+  napilab::add_live_options(app, options);
   app.add_flag("-v,--verbose", verbose, "show libbpf's log (verifier output)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+  if (const int rc = napilab::parse_live_options(app, argc, argv); rc >= 0) {
+    return rc;
   }
 
   nb::NapiObserver::set_libbpf_log(verbose);
-  auto observer = nb::NapiObserver::attach(iface);
+  auto observer = nb::NapiObserver::attach(options.iface);
   if (!observer) {
     fmt::print(stderr, "napi-observe: {}\n", observer.error().to_string());
     return 1;
   }
-  const nb::ObserverTarget& target = observer.value().target();
   auto previous = observer.value().snapshot();
   if (!previous) {
     fmt::print(stderr, "napi-observe: {}\n", previous.error().to_string());
     return 1;
   }
-  if (!json) {
-    print_header(target);
+  if (!options.json) {
+    print_header(observer.value().target());
   }
   const auto start = previous.value().when;
-  for (long n = 0; count == 0 || n < count; ++n) {
-    std::this_thread::sleep_for(std::chrono::duration<double>(interval));
+  return napilab::run_every_interval(options, [&] {
     auto current = observer.value().snapshot();
     if (!current) {
       fmt::print(stderr, "napi-observe: {}\n", current.error().to_string());
-      return 1;
+      return false;
     }
     const nb::ObserverRates r = nb::rates_between(previous.value(), current.value());
     const double t = std::chrono::duration<double>(current.value().when - start).count();
-    if (json) {
+    if (options.json) {
       nlohmann::json j = nb::to_json(r);
-      j["iface"] = iface;
+      j["iface"] = options.iface;
       j["t"] = t;
       fmt::print("{}\n", j.dump());
     } else {
       print_row(t, r);
     }
-    if (std::fflush(stdout) != 0) {
-      return 1;  // stdout closed (e.g. a pipe reader quit)
-    }
     previous = std::move(current);
-  }
-  return 0;
+    return true;
+  });
 }
 
 }  // namespace
