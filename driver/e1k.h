@@ -26,6 +26,8 @@
 
 /* Refill the RX ring in batches of this many buffers: one RDT write each */
 #define E1K_RX_REFILL_BATCH	16
+/* Frames up to this size are copied out and their buffer reused (copybreak) */
+#define E1K_RX_COPYBREAK	256
 /* Worst case descriptors for one packet: context + head + every fragment */
 #define E1K_TX_DESC_NEEDED	(MAX_SKB_FRAGS + 2)
 /* Wake the TX queue only once this many descriptors are free again */

@@ -458,12 +458,12 @@ static void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 	}
 }
 
+/* Hand one frame (@len bytes, already in @skb) to the stack. */
 static void e1k_receive_skb(struct e1k_adapter *adapter, struct sk_buff *skb,
 			    unsigned int len)
 {
 	struct e1k_ring *rx = &adapter->rx_ring;
 
-	skb_put(skb, len);
 	skb->protocol = eth_type_trans(skb, adapter->netdev);
 	/* QEMU's e1000 offers no RX checksum offload (IXSM is always set) */
 	skb_checksum_none_assert(skb);
@@ -478,11 +478,42 @@ static void e1k_receive_skb(struct e1k_adapter *adapter, struct sk_buff *skb,
 		napi_gro_receive(&adapter->napi, skb);
 }
 
+/*
+ * Take the frame of @len bytes out of @buf. Copybreak: a small frame (TCP
+ * ACKs, small datagrams) is copied into an skb of its own size and the
+ * buffer stays mapped in the ring for e1k_rx_refill() to hand back, instead
+ * of unmapping it and allocating and mapping a new one for every frame.
+ * Larger frames, or when no small skb can be had, take the buffer itself.
+ */
+static struct sk_buff *e1k_rx_take(struct e1k_adapter *adapter,
+				   struct e1k_rx_buffer *buf, unsigned int len)
+{
+	struct device *dev = &adapter->pdev->dev;
+	struct sk_buff *skb = NULL;
+
+	if (len <= E1K_RX_COPYBREAK) {
+		if (adapter->irq_mode)	/* hard IRQ: not the NAPI cache */
+			skb = netdev_alloc_skb_ip_align(adapter->netdev, len);
+		else
+			skb = napi_alloc_skb(&adapter->napi, len);
+	}
+	if (skb) {
+		dma_sync_single_for_cpu(dev, buf->dma, len, DMA_FROM_DEVICE);
+		skb_put_data(skb, buf->skb->data, len);
+		dma_sync_single_for_device(dev, buf->dma, len, DMA_FROM_DEVICE);
+		return skb;
+	}
+	skb = buf->skb;
+	buf->skb = NULL;
+	dma_unmap_single(dev, buf->dma, adapter->rx_buf_len, DMA_FROM_DEVICE);
+	skb_put(skb, len);
+	return skb;
+}
+
 /* Receive up to @budget frames, refilling the ring in batches. */
 static int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 {
 	struct e1k_ring *rx = &adapter->rx_ring;
-	struct device *dev = &adapter->pdev->dev;
 	unsigned int i = rx->next_to_clean, cleaned = 0;
 	int work = 0;
 
@@ -490,7 +521,6 @@ static int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 		struct e1k_rx_desc *desc = (struct e1k_rx_desc *)rx->desc + i;
 		struct e1k_rx_buffer *buf = &rx->rx_buf[i];
 		u8 status = READ_ONCE(desc->status);
-		struct sk_buff *skb;
 		unsigned int len;
 
 		if (!(status & E1K_RXD_STAT_DD))
@@ -499,21 +529,18 @@ static int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 		dma_rmb();
 		len = le16_to_cpu(desc->length);
 
-		skb = buf->skb;
-		buf->skb = NULL;
-		dma_unmap_single(dev, buf->dma, adapter->rx_buf_len,
-				 DMA_FROM_DEVICE);
-
+		/*
+		 * A dropped frame or a copied one leaves its buffer in place:
+		 * e1k_rx_refill() hands it back to the hardware as it is.
+		 */
 		if (!(status & E1K_RXD_STAT_EOP) || rx->rx_discarding) {
 			/* A frame larger than one buffer: drop all its parts */
 			rx->rx_discarding = !(status & E1K_RXD_STAT_EOP);
 			e1k_sw_stat_inc(adapter, &adapter->sw_stats.rx_length_errors);
-			dev_kfree_skb_any(skb);
 		} else if (desc->errors & E1K_RXD_ERR_FRAME) {
 			e1k_sw_stat_inc(adapter, &adapter->sw_stats.rx_frame_errors);
-			dev_kfree_skb_any(skb);
 		} else {
-			e1k_receive_skb(adapter, skb, len);
+			e1k_receive_skb(adapter, e1k_rx_take(adapter, buf, len), len);
 		}
 
 		desc->status = 0;
