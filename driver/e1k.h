@@ -25,7 +25,7 @@
 #define E1K_RING_ALIGN		8
 
 /* Refill the RX ring in batches of this many buffers: one RDT write each */
-#define E1K_RX_REFILL_BATCH	16
+#define E1K_RX_REFILL_BATCH	32
 /* Frames up to this size are copied out and their buffer reused (copybreak) */
 #define E1K_RX_COPYBREAK	256
 /* Worst case descriptors for one packet: context + head + every fragment */
