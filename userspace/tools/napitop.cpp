@@ -27,6 +27,8 @@
 
 namespace {
 
+using napilab::format_optional;
+
 // Which mode NAPI is in over an interval, judged from the counters: the
 // share of budget-exhausted polls from the driver's counters, else from the
 // BPF observer (any driver), else packets per interrupt.
@@ -129,10 +131,6 @@ nlohmann::json to_json(const std::string& iface, double t, const napilab::Rates&
   return j;
 }
 
-std::string opt(const std::optional<double>& v, const char* spec) {
-  return v ? fmt::format(fmt::runtime(spec), *v) : std::string("-");
-}
-
 int run(int argc, char** argv) {
   CLI::App app{"napitop: live view of a NIC's interrupts and NAPI polling"};
   napilab::LiveOptions options;
@@ -177,10 +175,11 @@ int run(int argc, char** argv) {
           bpf ? std::optional<double>(bpf->polls_per_s) : std::nullopt;
       const std::optional<double> bpf_budget_pct = bpf ? bpf->budget_exhausted_pct : std::nullopt;
       fmt::print("{:7.1f} {:9.0f} {:9.0f} {:9.0f} {:>9} {:8.1f} {:>9} {:>8} {:>9} {:>8}  {}\n", t,
-                 r.irqs_per_s, r.rx_pps, r.tx_pps, opt(r.packets_per_irq, "{:.1f}"),
-                 r.squeezes_per_s, opt(r.polls_per_s, "{:.0f}"),
-                 opt(r.budget_exhausted_pct, "{:.1f}"), opt(bpf_polls_per_s, "{:.0f}"),
-                 opt(bpf_budget_pct, "{:.1f}"), napi_mode(r, bpf_budget_pct));
+                 r.irqs_per_s, r.rx_pps, r.tx_pps, format_optional(r.packets_per_irq, "{:.1f}"),
+                 r.squeezes_per_s, format_optional(r.polls_per_s, "{:.0f}"),
+                 format_optional(r.budget_exhausted_pct, "{:.1f}"),
+                 format_optional(bpf_polls_per_s, "{:.0f}"),
+                 format_optional(bpf_budget_pct, "{:.1f}"), napi_mode(r, bpf_budget_pct));
     }
     previous = std::move(current);
     return true;

@@ -18,11 +18,9 @@
 
 namespace {
 
-namespace nb = napilab::bpf;
+using napilab::format_optional;
 
-std::string opt(const std::optional<double>& v, const char* spec) {
-  return v ? fmt::format(fmt::runtime(spec), *v) : std::string("-");
-}
+namespace nb = napilab::bpf;
 
 void print_header(const nb::ObserverTarget& target) {
   fmt::print("napi-observe: {} (ifindex {}, IRQ {}: {}) on napi:napi_poll, irq:irq_handler_entry\n",
@@ -38,8 +36,9 @@ void print_row(double t, const nb::ObserverRates& r) {
     flag = fmt::format("  OVER BUDGET: {} polls", r.over_budget);
   }
   fmt::print("{:7.1f} {:9.0f} {:>9} {:>8} {:8.0f} {:>8} {:6}  {}{}\n", t, r.polls_per_s,
-             opt(r.work_per_poll, "{:.1f}"), opt(r.budget_exhausted_pct, "{:.1f}"),
-             r.interrupts_per_s, opt(r.interrupts_per_poll, "{:.2f}"), r.budget,
+             format_optional(r.work_per_poll, "{:.1f}"),
+             format_optional(r.budget_exhausted_pct, "{:.1f}"), r.interrupts_per_s,
+             format_optional(r.interrupts_per_poll, "{:.2f}"), r.budget,
              nb::format_histogram(r.work_hist), flag);
 }
 

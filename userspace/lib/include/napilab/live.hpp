@@ -1,11 +1,14 @@
 // What the live views (napitop, napi-observe) share: the options -i IFACE,
 // -d SECONDS, -n COUNT, --json, and the loop that samples once per interval.
-// Header-only: the tools that include it link CLI11 themselves.
+// Header-only: the tools that include it link CLI11 and fmt themselves.
 #pragma once
+
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -25,6 +28,12 @@ inline void add_live_options(CLI::App& app, LiveOptions& options) {
   app.add_option("-n,--count", options.count, "samples to print, 0 = until interrupted")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--json", options.json, "one JSON object per interval, one per line");
+}
+
+// A column that may have no value this interval: formatted with `spec`
+// (a fmt format string such as "{:.1f}"), or "-".
+inline std::string format_optional(const std::optional<double>& value, const char* spec) {
+  return value ? fmt::format(fmt::runtime(spec), *value) : std::string("-");
 }
 
 // Parses the command line. Returns the exit code when the tool should stop
