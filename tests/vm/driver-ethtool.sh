@@ -162,11 +162,16 @@ pass "ethtool -t offline on a down interface: $results; up again, pings answered
 # the test must skip them (and keep the ring drained), not count them as its own.
 blast_log=$(mktemp)
 "$NAPILAB_ROOT/qemu/peer-run" --timeout 20 -- "$NAPILAB_BUILD/userspace/net/napi-blast" \
-	--dest "$GUEST_IP:9" --rate 2k --size 64 --duration 6s --json >"$blast_log" 2>&1 &
+	--dest "$GUEST_IP:9" --rate 2k --size 64 --duration 10s --json >"$blast_log" 2>&1 &
 blast=$!
 skip_lines() { dmesg | grep -o 'loopback test: [0-9]* frame(s) from the network skipped' || true; }
 before=$(skip_lines | wc -l)
-sleep 1
+# Start the self-test only once the flood arrives (the peer resolves our
+# address first; the blaster starts through peer control).
+rx_packets() { cat "/sys/class/net/$IFACE/statistics/rx_packets"; }
+rx0=$(rx_packets)
+for ((i = 0; i < 50 && $(rx_packets) < rx0 + 500; i++)); do sleep 0.1; done
+(($(rx_packets) >= rx0 + 500)) || fail "the peer's flood did not arrive within 5 s: $(cat "$blast_log")"
 results=$(self_test offline)
 wait "$blast" || fail "napi-blast on the peer failed: $(cat "$blast_log")"
 skipped=$(skip_lines | tail -n +$((before + 1)) | awk '{ print $3 }')

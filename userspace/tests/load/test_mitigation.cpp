@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -102,34 +103,55 @@ TEST_F(Mitigation, RxUsecsSweepRaisesPacketsPerInterruptWithoutLoss) {
   // UDP at ~9.8k pps of 256 bytes: a rate the guest sustains. Under TCG
   // the guest already takes ~3-15 packets per interrupt with ITR off (more
   // on a busy host), so the sweep goes on to 4000 us, where the cap (250/s)
-  // means >= 39 packets per interrupt.
+  // means >= 39 packets per interrupt. The sweep runs twice, interleaved,
+  // and each setting is judged on both passes' counters together: one TCG
+  // stall in one 3 s flow moves a single pass by 15 %.
   const std::vector<int> sweep = {0, 50, 125, 250, 4000};
+  constexpr int kPasses = 2;
+  std::vector<std::uint64_t> irqs(sweep.size());
+  std::vector<std::uint64_t> rx(sweep.size());
+  std::printf("%4s %8s %10s %10s %12s %8s\n", "pass", "rx-usecs", "IRQs", "rx pkts", "pkts/IRQ",
+              "lost");
+  for (int pass = 1; pass <= kPasses; ++pass) {
+    for (std::size_t i = 0; i < sweep.size(); ++i) {
+      ASSERT_EQ(run("ethtool -C " + iface_ + " rx-usecs " + std::to_string(sweep[i])), 0);
+      const CounterMap before = read_counters(iface_);
+      const IperfResult result = iperf3("-R -u -l 256 -b 20M -t 3");
+      const CounterMap after = read_counters(iface_);
+      ASSERT_TRUE(result.ok) << result.error;
+      const auto pass_irqs = delta(before, after, "interrupts");
+      const auto pass_rx = delta(before, after, "rx_packets");
+      irqs[i] += pass_irqs;
+      rx[i] += pass_rx;
+      std::printf("%4d %8d %10llu %10llu %12.2f %8llu\n", pass, sweep[i],
+                  static_cast<unsigned long long>(pass_irqs),
+                  static_cast<unsigned long long>(pass_rx),
+                  pass_irqs ? static_cast<double>(pass_rx) / static_cast<double>(pass_irqs) : 0.0,
+                  static_cast<unsigned long long>(result.lost_packets));
+      // The NIC received every datagram sent (the control connection adds a few).
+      EXPECT_GE(pass_rx + 5, result.packets) << "packets lost at rx-usecs " << sweep[i];
+    }
+  }
   std::vector<double> per_irq;
-  std::printf("%8s %10s %10s %12s %8s\n", "rx-usecs", "IRQs", "rx pkts", "pkts/IRQ", "lost");
-  for (int usecs : sweep) {
-    ASSERT_EQ(run("ethtool -C " + iface_ + " rx-usecs " + std::to_string(usecs)), 0);
-    const CounterMap before = read_counters(iface_);
-    const IperfResult result = iperf3("-R -u -l 256 -b 20M -t 3");
-    const CounterMap after = read_counters(iface_);
-    ASSERT_TRUE(result.ok) << result.error;
-    const auto irqs = delta(before, after, "interrupts");
-    const auto rx = delta(before, after, "rx_packets");
-    per_irq.push_back(irqs ? static_cast<double>(rx) / static_cast<double>(irqs) : 0.0);
-    std::printf("%8d %10llu %10llu %12.2f %8llu\n", usecs, static_cast<unsigned long long>(irqs),
-                static_cast<unsigned long long>(rx), per_irq.back(),
-                static_cast<unsigned long long>(result.lost_packets));
-    // The NIC received every datagram sent (the control connection adds a few).
-    EXPECT_GE(rx + 5, result.packets) << "packets lost at rx-usecs " << usecs;
+  std::printf("both passes:");
+  for (std::size_t i = 0; i < sweep.size(); ++i) {
+    per_irq.push_back(irqs[i] ? static_cast<double>(rx[i]) / static_cast<double>(irqs[i]) : 0.0);
+    std::printf(" %d us %.2f%s", sweep[i], per_irq.back(), i + 1 < sweep.size() ? "," : "\n");
   }
+  // Monotonic within TCG's noise. QEMU never delays less than 128 us, so
+  // 50 and 125 us are the same setting to it; and at this load the guest
+  // takes ~1-1.7k IRQ/s with ITR off, under both the 128 us (7.8k/s) and
+  // 250 us (4k/s) caps, so from 0 to 250 us packets per interrupt follow
+  // NAPI's poll cycle, not ITR: measured 0.83-1.1x from one step to the
+  // next, in both passes of a run. Hence 40 % of slack there, and the
+  // setting that does bind, 4000 us (250/s), must batch at least twice as
+  // much as any of the others.
   for (std::size_t i = 1; i < per_irq.size(); ++i) {
-    // Monotonic within TCG's noise (25 %): QEMU never delays less than
-    // 128 us, so 50 and 125 us are the same setting to it.
-    EXPECT_GE(per_irq[i], per_irq[i - 1] * 0.75) << "at rx-usecs " << sweep[i];
+    EXPECT_GE(per_irq[i], per_irq[i - 1] * 0.6) << "at rx-usecs " << sweep[i];
   }
-  ASSERT_EQ(per_irq.size(), sweep.size());
-  const double at_zero = per_irq[0];
-  const double at_max = per_irq[sweep.size() - 1];
-  EXPECT_GT(at_max, at_zero * 2.0) << "4000 us did not batch twice as much as 0 us";
+  const double at_max = per_irq.back();
+  const double below = *std::max_element(per_irq.begin(), per_irq.end() - 1);
+  EXPECT_GT(at_max, below * 2.0) << "4000 us did not batch twice as much as 0-250 us";
 }
 
 TEST_F(Mitigation, ReconfigureUnderTrafficKeepsItFlowing) {
