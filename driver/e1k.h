@@ -6,11 +6,13 @@
 #ifndef _E1K_H_
 #define _E1K_H_
 
+#include <linux/atomic.h>
 #include <linux/dim.h>
 #include <linux/ethtool.h>
 #include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
+#include <linux/sizes.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 
@@ -26,10 +28,26 @@
 
 /* Refill the RX ring in batches of this many buffers: one RDT write each */
 #define E1K_RX_REFILL_BATCH	32
+/* An RX ring left without buffers is retried this often (jiffies) */
+#define E1K_RX_RETRY_DELAY	(HZ / 10)
 /* Frames up to this size are copied out and their buffer reused (copybreak) */
 #define E1K_RX_COPYBREAK	256
-/* Worst case descriptors for one packet: context + head + every fragment */
-#define E1K_TX_DESC_NEEDED	(MAX_SKB_FRAGS + 2)
+/*
+ * TX buffer limit per descriptor: the data descriptor's length field is
+ * wider, but QEMU's model reads only its low 16 bits (hw/net/e1000.c), so a
+ * longer buffer is cut into pieces of at most this size.
+ */
+#define E1K_TX_MAX_DESC_LEN	SZ_32K
+/* The largest GSO packet offered to the hardware (TSO, 8254x SDM 3.5) */
+#define E1K_TSO_MAX_SIZE	GSO_LEGACY_MAX_SIZE
+/*
+ * Worst case descriptors for one packet: a context descriptor, the head and
+ * every fragment, plus the pieces that buffers longer than
+ * E1K_TX_MAX_DESC_LEN are cut into (at most one per E1K_TX_MAX_DESC_LEN of
+ * the packet's length).
+ */
+#define E1K_TX_DESC_NEEDED	(MAX_SKB_FRAGS + 2 + \
+				 DIV_ROUND_UP(E1K_TSO_MAX_SIZE, E1K_TX_MAX_DESC_LEN))
 /* Wake the TX queue only once this many descriptors are free again */
 #define E1K_TX_WAKE_THRESHOLD	(2 * E1K_TX_DESC_NEEDED)
 
@@ -39,7 +57,11 @@
 /* 82540EM takes frames up to 16128 bytes (8254x SDM 13.4.22, RCTL.LPE) */
 #define E1K_MAX_FRAME		16128
 
-/* Software counters of one ring, read with u64_stats (ndo_get_stats64). */
+/*
+ * Software counters of one ring, read with u64_stats. Only the ring's
+ * cleaner writes them: the NAPI poll (or, with mode=irq, the hard-IRQ
+ * handler, which then has no NAPI to race with).
+ */
 struct e1k_ring_stats {
 	u64 packets;
 	u64 bytes;
@@ -101,10 +123,49 @@ struct e1k_hw_stats {
 };
 
 /*
- * Event counters of the datapath, named as ethtool -S shows them. Written
- * from the IRQ handler, NAPI and xmit, so they are plain u64 under syncp.
+ * Counters of the interrupt handler, named as ethtool -S shows them. The
+ * hard-IRQ handler is their only writer (one handler runs at a time per
+ * line), under irq_syncp.
+ */
+struct e1k_irq_stats {
+	u64 interrupts;
+};
+
+/*
+ * Counters of the poll context: the NAPI poll, or with mode=irq the hard-IRQ
+ * handler, which then does the same work and has no NAPI (so no netpoll
+ * either) to run beside it. That context is their only writer, under
+ * poll_syncp.
+ */
+struct e1k_poll_stats {
+	u64 napi_polls;
+	u64 napi_budget_exhausted;
+	u64 napi_complete;
+	u64 rx_frame_errors;
+	u64 rx_length_errors;
+	u64 tx_wake_queue;		/* TX cleaning restarted the queue */
+};
+
+/*
+ * Rare events that happen in more than one context (open, the poll, xmit,
+ * the TX watchdog, the link watchdog): atomics, no syncp.
+ */
+struct e1k_event_stats {
+	atomic64_t rx_alloc_failed;
+	atomic64_t dma_map_errors;
+	atomic64_t tx_stop_restart;	/* xmit stopped, then restarted at once */
+	atomic64_t tx_timeouts;
+	atomic64_t tx_dropped;
+	atomic64_t rx_refill_kicks;	/* an RX ring left without buffers kicked */
+};
+
+/*
+ * One consistent copy of every software counter, as ethtool -S,
+ * ndo_get_stats64 and adaptive-rx read them (e1k_stats_snapshot()).
  */
 struct e1k_sw_stats {
+	struct e1k_ring_stats rx;
+	struct e1k_ring_stats tx;
 	u64 interrupts;
 	u64 napi_polls;
 	u64 napi_budget_exhausted;
@@ -113,9 +174,10 @@ struct e1k_sw_stats {
 	u64 rx_frame_errors;
 	u64 rx_length_errors;
 	u64 dma_map_errors;
-	u64 tx_restart_queue;
+	u64 tx_restart_queue;		/* tx_wake_queue + tx_stop_restart */
 	u64 tx_timeouts;
 	u64 tx_dropped;
+	u64 rx_refill_kicks;
 };
 
 struct e1k_adapter {
@@ -123,12 +185,13 @@ struct e1k_adapter {
 	struct pci_dev *pdev;
 	u8 __iomem *hw_addr;
 
-	struct napi_struct napi;
+	struct napi_struct napi;	/* registered only in NAPI mode */
 	struct e1k_ring tx_ring;
 	struct e1k_ring rx_ring;
 	unsigned int tx_ring_count;	/* configured sizes, applied at open */
 	unsigned int rx_ring_count;
 	unsigned int rx_buf_len;
+	spinlock_t rctl_lock;		/* rctl and the RCTL register */
 	u32 rctl;			/* last value written to RCTL */
 	u32 itr;			/* interrupts/s, 0 = no throttling */
 	u32 tx_usecs;			/* TX interrupt delay, 0 = none (xmit reads it) */
@@ -139,12 +202,19 @@ struct e1k_adapter {
 	unsigned long dim_idle_mark;	/* jiffies: start of the idle check window */
 	u64 dim_idle_packets;		/* rx packets at dim_idle_mark */
 
-	struct e1k_sw_stats sw_stats;
-	struct u64_stats_sync sw_syncp;
+	struct e1k_irq_stats irq_stats;
+	struct u64_stats_sync irq_syncp;
+	struct e1k_poll_stats poll_stats;
+	struct u64_stats_sync poll_syncp;
+	struct e1k_event_stats events;
 	struct e1k_hw_stats hw_stats;
 	spinlock_t hw_stats_lock;	/* hw_stats vs. the watchdog */
 
-	struct delayed_work watchdog;	/* link state and hardware counters */
+	/* Fault injection (debugfs fail_rx_alloc): fail this many RX allocations */
+	atomic_t fail_rx_alloc;
+	struct dentry *debugfs_dir;
+
+	struct delayed_work watchdog;	/* link, hardware counters, RX starvation */
 	struct work_struct reset_task;	/* TX timeout recovery */
 	unsigned long state;
 };
@@ -152,10 +222,16 @@ struct e1k_adapter {
 /* adapter->state bits */
 enum e1k_state {
 	E1K_STATE_DOWN,			/* rings torn down, nothing may touch them */
-	E1K_STATE_RESETTING,		/* serialises reset against open/close */
 };
 
-/* MMIO accessors, see e1k_main.c for the ordering rules. */
+/*
+ * MMIO accessors. writel() orders the register write after every earlier
+ * write to memory, coherent DMA memory included, so a descriptor written
+ * before the tail register reaches the device first without a barrier of
+ * our own; dma_wmb()/dma_rmb() order descriptor fields against each other.
+ * A write that must reach the device before the CPU goes on (masking
+ * interrupts, reset) is followed by e1k_flush(), a read of STATUS.
+ */
 static inline u32 e1k_rd32(struct e1k_adapter *adapter, u32 reg)
 {
 	return readl(adapter->hw_addr + reg);
@@ -172,38 +248,93 @@ static inline void e1k_flush(struct e1k_adapter *adapter)
 	e1k_rd32(adapter, E1K_STATUS);
 }
 
-static inline void e1k_sw_stat_inc(struct e1k_adapter *adapter, u64 *counter)
+/* Descriptors software owns and has not handed to the hardware yet */
+static inline unsigned int e1k_ring_unused(const struct e1k_ring *ring)
 {
-	u64_stats_update_begin(&adapter->sw_syncp);
-	(*counter)++;
-	u64_stats_update_end(&adapter->sw_syncp);
+	unsigned int ntc = READ_ONCE(ring->next_to_clean);
+	unsigned int ntu = READ_ONCE(ring->next_to_use);
+
+	return (ntc > ntu ? 0 : ring->count) + ntc - ntu - 1;
 }
 
-/* e1k_ring.c: rings, datapath, interrupt and NAPI */
+static inline unsigned int e1k_ring_next(const struct e1k_ring *ring,
+					 unsigned int i)
+{
+	return ++i == ring->count ? 0 : i;
+}
+
+/* Count one event of the poll context (see struct e1k_poll_stats). */
+static inline void e1k_poll_stat_inc(struct e1k_adapter *adapter, u64 *counter)
+{
+	u64_stats_update_begin(&adapter->poll_syncp);
+	(*counter)++;
+	u64_stats_update_end(&adapter->poll_syncp);
+}
+
+/* e1k_ring.c: ring memory, the interrupt handler and the NAPI poll */
 int e1k_setup_rings(struct e1k_adapter *adapter);
 void e1k_free_rings(struct e1k_adapter *adapter);
 void e1k_program_ring(struct e1k_adapter *adapter, u32 bal,
 		      const struct e1k_ring *ring);
-void e1k_configure_tx(struct e1k_adapter *adapter);
-void e1k_configure_rx(struct e1k_adapter *adapter);
 void e1k_clean_rings(struct e1k_adapter *adapter);
 void e1k_irq_enable(struct e1k_adapter *adapter);
 void e1k_irq_disable(struct e1k_adapter *adapter);
 irqreturn_t e1k_intr(int irq, void *data);
 int e1k_poll(struct napi_struct *napi, int budget);
-netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
-unsigned int e1k_rx_buf_len(unsigned int mtu);
 
-/* e1k_main.c */
-void e1k_set_itr(struct e1k_adapter *adapter, u32 irqs_per_sec);
+/* e1k_tx.c: transmit */
+void e1k_configure_tx(struct e1k_adapter *adapter);
+void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget);
+void e1k_unmap_tx_buffer(struct e1k_adapter *adapter, struct e1k_tx_buffer *buf);
+netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
+netdev_features_t e1k_features_check(struct sk_buff *skb, struct net_device *netdev,
+				     netdev_features_t features);
+
+/* e1k_rx.c: receive */
+unsigned int e1k_rx_buf_len(unsigned int mtu);
+unsigned int e1k_configure_rx(struct e1k_adapter *adapter);
+int e1k_clean_rx(struct e1k_adapter *adapter, int budget);
+bool e1k_rx_pending(struct e1k_ring *rx);
+bool e1k_rx_starved(const struct e1k_ring *rx);
+bool e1k_rx_kick(struct e1k_adapter *adapter);
+
+/* e1k_itr.c: interrupt throttling, TX interrupt delay, adaptive-rx */
 void e1k_write_itr(struct e1k_adapter *adapter, u32 irqs_per_sec);
+void e1k_apply_itr(struct e1k_adapter *adapter);
+void e1k_write_tx_delay(struct e1k_adapter *adapter, u32 usecs);
 void e1k_set_tx_delay(struct e1k_adapter *adapter, u32 usecs);
+void e1k_dim_init(struct e1k_adapter *adapter);
+void e1k_dim_restart(struct e1k_adapter *adapter);
+void e1k_dim_sample(struct e1k_adapter *adapter);
+
+/* e1k_hw.c: reset, EEPROM, link, receive filters, hardware counters */
+int e1k_hw_reset(struct e1k_adapter *adapter);
+void e1k_setup_link(struct e1k_adapter *adapter);
+void e1k_init_mac_addr(struct e1k_adapter *adapter);
+void e1k_write_rar(struct e1k_adapter *adapter, unsigned int i, const u8 *addr);
+void e1k_set_rx_mode(struct net_device *netdev);
+void e1k_rctl_update(struct e1k_adapter *adapter, u32 clear, u32 set);
+void e1k_update_hw_stats(struct e1k_adapter *adapter);
+
+/* e1k_stats.c: counter snapshots */
+void e1k_ring_stats_read(const struct e1k_ring *ring, struct e1k_ring_stats *out);
+void e1k_stats_snapshot(struct e1k_adapter *adapter, struct e1k_sw_stats *out);
+void e1k_get_stats64(struct net_device *netdev, struct rtnl_link_stats64 *stats);
+
+/* e1k_netdev.c: bring-up, tear-down, reconfiguration, the netdev ops */
 int e1k_open(struct net_device *netdev);
 int e1k_close(struct net_device *netdev);
-void e1k_dim_work(struct work_struct *work);
 int e1k_reinit(struct e1k_adapter *adapter, unsigned int tx_count,
 	       unsigned int rx_count, unsigned int mtu);
-void e1k_update_hw_stats(struct e1k_adapter *adapter);
+void e1k_init_tasks(struct e1k_adapter *adapter);
+void e1k_set_netdev_ops(struct net_device *netdev);
+
+/* e1k_debugfs.c: test-only fault injection */
+void e1k_debugfs_register(void);
+void e1k_debugfs_unregister(void);
+void e1k_debugfs_add(struct e1k_adapter *adapter);
+void e1k_debugfs_remove(struct e1k_adapter *adapter);
+bool e1k_fail_rx_alloc(struct e1k_adapter *adapter);
 
 /* e1k_ethtool.c */
 void e1k_set_ethtool_ops(struct net_device *netdev);

@@ -11,8 +11,6 @@
 #include "e1k.h"
 
 enum e1k_stat_source {
-	E1K_STAT_RX_RING,
-	E1K_STAT_TX_RING,
 	E1K_STAT_SW,
 	E1K_STAT_HW,
 };
@@ -23,8 +21,8 @@ struct e1k_stat {
 	size_t offset;
 };
 
-#define E1K_RING_STAT(_name, _src, _field) \
-	{ _name, _src, offsetof(struct e1k_ring_stats, _field) }
+#define E1K_RING_STAT(_name, _field) \
+	{ _name, E1K_STAT_SW, offsetof(struct e1k_sw_stats, _field) }
 #define E1K_SW_STAT(_field) \
 	{ #_field, E1K_STAT_SW, offsetof(struct e1k_sw_stats, _field) }
 #define E1K_HW_STAT(_name, _field) \
@@ -32,10 +30,10 @@ struct e1k_stat {
 
 /* One table drives the names, the count and the values of ethtool -S. */
 static const struct e1k_stat e1k_stats[] = {
-	E1K_RING_STAT("rx_packets", E1K_STAT_RX_RING, packets),
-	E1K_RING_STAT("rx_bytes", E1K_STAT_RX_RING, bytes),
-	E1K_RING_STAT("tx_packets", E1K_STAT_TX_RING, packets),
-	E1K_RING_STAT("tx_bytes", E1K_STAT_TX_RING, bytes),
+	E1K_RING_STAT("rx_packets", rx.packets),
+	E1K_RING_STAT("rx_bytes", rx.bytes),
+	E1K_RING_STAT("tx_packets", tx.packets),
+	E1K_RING_STAT("tx_bytes", tx.bytes),
 	E1K_SW_STAT(interrupts),
 	E1K_SW_STAT(napi_polls),
 	E1K_SW_STAT(napi_budget_exhausted),
@@ -47,6 +45,7 @@ static const struct e1k_stat e1k_stats[] = {
 	E1K_SW_STAT(tx_restart_queue),
 	E1K_SW_STAT(tx_timeouts),
 	E1K_SW_STAT(tx_dropped),
+	E1K_SW_STAT(rx_refill_kicks),
 	E1K_HW_STAT("hw_rx_crc_errors", crcerrs),
 	E1K_HW_STAT("hw_rx_align_errors", algnerrc),
 	E1K_HW_STAT("hw_rx_errors", rxerrc),
@@ -176,12 +175,9 @@ static int e1k_set_coalesce(struct net_device *netdev,
 	/* Everything is valid: from here on, apply */
 	if (ec->tx_coalesce_usecs != adapter->tx_usecs)
 		e1k_set_tx_delay(adapter, ec->tx_coalesce_usecs);
-	if (ec->use_adaptive_rx_coalesce && !adapter->adaptive_rx) {
-		/* Start at the lowest latency, looking for more moderation */
-		adapter->rx_dim.profile_ix = 0;
-		adapter->rx_dim.tune_state = DIM_GOING_RIGHT;
-		adapter->rx_dim.state = DIM_START_MEASURE;
-	}
+	/* Start at the lowest latency, looking for more moderation */
+	if (ec->use_adaptive_rx_coalesce && !adapter->adaptive_rx)
+		e1k_dim_restart(adapter);
 	adapter->adaptive_rx = ec->use_adaptive_rx_coalesce;
 	if (!adapter->adaptive_rx)
 		cancel_work_sync(&adapter->rx_dim.work);
@@ -224,45 +220,20 @@ static void e1k_get_ethtool_stats(struct net_device *netdev,
 				  struct ethtool_stats *stats, u64 *data)
 {
 	struct e1k_adapter *adapter = netdev_priv(netdev);
-	struct e1k_ring_stats rx, tx;
 	struct e1k_sw_stats sw;
 	struct e1k_hw_stats hw;
-	unsigned int i, start;
+	unsigned int i;
 
 	e1k_update_hw_stats(adapter);
-	do {
-		start = u64_stats_fetch_begin(&adapter->rx_ring.syncp);
-		rx = adapter->rx_ring.stats;
-	} while (u64_stats_fetch_retry(&adapter->rx_ring.syncp, start));
-	do {
-		start = u64_stats_fetch_begin(&adapter->tx_ring.syncp);
-		tx = adapter->tx_ring.stats;
-	} while (u64_stats_fetch_retry(&adapter->tx_ring.syncp, start));
-	do {
-		start = u64_stats_fetch_begin(&adapter->sw_syncp);
-		sw = adapter->sw_stats;
-	} while (u64_stats_fetch_retry(&adapter->sw_syncp, start));
+	e1k_stats_snapshot(adapter, &sw);
 	spin_lock_bh(&adapter->hw_stats_lock);
 	hw = adapter->hw_stats;
 	spin_unlock_bh(&adapter->hw_stats_lock);
 
 	for (i = 0; i < ARRAY_SIZE(e1k_stats); i++) {
-		const void *base;
+		const void *base = e1k_stats[i].source == E1K_STAT_SW ?
+				   (const void *)&sw : (const void *)&hw;
 
-		switch (e1k_stats[i].source) {
-		case E1K_STAT_RX_RING:
-			base = &rx;
-			break;
-		case E1K_STAT_TX_RING:
-			base = &tx;
-			break;
-		case E1K_STAT_SW:
-			base = &sw;
-			break;
-		default:
-			base = &hw;
-			break;
-		}
 		data[i] = *(const u64 *)(base + e1k_stats[i].offset);
 	}
 }
@@ -308,6 +279,8 @@ static const struct ethtool_ops e1k_ethtool_ops = {
 	.get_regs_len		= e1k_get_regs_len,
 	.get_regs		= e1k_get_regs,
 	.self_test		= e1k_self_test,
+	/* Software timestamps: xmit calls skb_tx_timestamp(), the stack stamps RX */
+	.get_ts_info		= ethtool_op_get_ts_info,
 };
 
 /**

@@ -16,7 +16,6 @@
 
 /* 13.4.1 Device Control */
 #define E1K_CTRL		0x0000
-#define E1K_CTRL_FD		BIT(0)	/* full duplex */
 #define E1K_CTRL_ASDE		BIT(5)	/* auto-speed detection */
 #define E1K_CTRL_SLU		BIT(6)	/* set link up */
 #define E1K_CTRL_RST		BIT(26)	/* global reset, self-clearing */
@@ -24,9 +23,7 @@
 
 /* 13.4.2 Device Status */
 #define E1K_STATUS		0x0008
-#define E1K_STATUS_FD		BIT(0)
 #define E1K_STATUS_LU		BIT(1)	/* link up */
-#define E1K_STATUS_SPEED	GENMASK(7, 6)
 
 /* 13.4.4 EEPROM Read (82540EM and later; QEMU provides it on every model) */
 #define E1K_EERD		0x0014
@@ -65,9 +62,7 @@
 #define E1K_IMS			0x00d0
 #define E1K_IMC			0x00d8
 #define E1K_INT_TXDW		BIT(0)	/* TX descriptor written back */
-#define E1K_INT_TXQE		BIT(1)	/* TX queue empty */
 #define E1K_INT_LSC		BIT(2)	/* link status change */
-#define E1K_INT_RXSEQ		BIT(3)
 #define E1K_INT_RXDMT0		BIT(4)	/* RX descriptors below threshold */
 #define E1K_INT_RXO		BIT(6)	/* receiver overrun */
 #define E1K_INT_RXT0		BIT(7)	/* receiver timer */
@@ -76,13 +71,10 @@
 /* 13.4.22 Receive Control */
 #define E1K_RCTL		0x0100
 #define E1K_RCTL_EN		BIT(1)
-#define E1K_RCTL_SBP		BIT(2)
 #define E1K_RCTL_UPE		BIT(3)	/* unicast promiscuous */
 #define E1K_RCTL_MPE		BIT(4)	/* multicast promiscuous */
 #define E1K_RCTL_LPE		BIT(5)	/* long packets (> 1522 bytes) */
-#define E1K_RCTL_LBM		GENMASK(7, 6)
 #define E1K_RCTL_RDMTS		GENMASK(9, 8)
-#define E1K_RCTL_MO		GENMASK(13, 12)
 #define E1K_RCTL_BAM		BIT(15)	/* accept broadcast */
 #define E1K_RCTL_BSIZE		GENMASK(17, 16)
 #define E1K_RCTL_BSEX		BIT(25)	/* buffer size x16 */
@@ -230,7 +222,6 @@ static_assert(sizeof(struct e1k_rx_desc) == 16 && sizeof(struct e1k_tx_desc) == 
 #define E1K_TXD_PAYLEN		GENMASK(19, 0)
 
 /* 5.6 EEPROM map: words 0-2 MAC address; words 0x00-0x3f sum to 0xbaba */
-#define E1K_EEPROM_MAC		0x00
 #define E1K_EEPROM_CSUM_WORDS	0x40
 #define E1K_EEPROM_CSUM		0xbaba
 
