@@ -377,14 +377,19 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	first = tx->next_to_use;
 	if (skb_is_gso(skb)) {
 		int ret = e1k_tx_tso(tx, skb, &popts);
+		unsigned int hdr_len = skb_transport_offset(skb) + tcp_hdrlen(skb);
 
 		if (ret < 0)
 			goto drop;
 		ctx_descs = ret;
 		dcmd = E1K_TXD_CMD_TSE;
-		segs = skb_shinfo(skb)->gso_segs;
+		/*
+		 * What the hardware will send, from the lengths: gso_segs is 0
+		 * for a packet socket's GSO packet (SKB_GSO_DODGY).
+		 */
+		segs = DIV_ROUND_UP(skb->len - hdr_len, skb_shinfo(skb)->gso_size);
 		/* Every segment after the first carries its own copy of the headers */
-		bytecount += (segs - 1) * (skb_transport_offset(skb) + tcp_hdrlen(skb));
+		bytecount += (segs - 1) * hdr_len;
 	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
 		/* The context descriptor has 8-bit offsets */
 		if (skb_checksum_start_offset(skb) + skb->csum_offset > 255) {

@@ -117,7 +117,7 @@ pass "rmmod during iperf3, reload: $IFACE back, pings answered"
 
 # --- bad module parameters are refused -----------------------------------------------------
 rmmod e1k_napi
-for bad in rx_ring_size=7 tx_ring_size=100000 rx_ring_size=84 itr=5; do
+for bad in rx_ring_size=7 tx_ring_size=100000 rx_ring_size=84 itr=5 weight=0 weight=65; do
 	if insmod "$NAPILAB_ROOT/driver/e1k_napi.ko" "$bad" 2>/dev/null; then
 		fail "insmod e1k_napi $bad was accepted"
 	fi
