@@ -222,6 +222,7 @@ struct e1k_adapter {
 /* adapter->state bits */
 enum e1k_state {
 	E1K_STATE_DOWN,			/* rings torn down, nothing may touch them */
+	E1K_STATE_RX_RETRY,		/* a starved RX ring asked the watchdog in */
 };
 
 /*

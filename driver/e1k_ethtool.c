@@ -178,7 +178,8 @@ static int e1k_set_coalesce(struct net_device *netdev,
 	/* Start at the lowest latency, looking for more moderation */
 	if (ec->use_adaptive_rx_coalesce && !adapter->adaptive_rx)
 		e1k_dim_restart(adapter);
-	adapter->adaptive_rx = ec->use_adaptive_rx_coalesce;
+	/* The poll reads it without RTNL */
+	WRITE_ONCE(adapter->adaptive_rx, ec->use_adaptive_rx_coalesce);
 	if (!adapter->adaptive_rx)
 		cancel_work_sync(&adapter->rx_dim.work);
 	/* The static rate is kept; it applies again when adaptive-rx is off */

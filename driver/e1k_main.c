@@ -113,6 +113,9 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	adapter->irq_mode = !strcmp(mode, "irq");
 	adapter->itr = adapter->irq_mode ? 0 : itr;
 	set_bit(E1K_STATE_DOWN, &adapter->state);
+	/* Once, here: ndo_get_stats64 may read them at any time */
+	u64_stats_init(&adapter->tx_ring.syncp);
+	u64_stats_init(&adapter->rx_ring.syncp);
 	u64_stats_init(&adapter->irq_syncp);
 	u64_stats_init(&adapter->poll_syncp);
 	spin_lock_init(&adapter->hw_stats_lock);
@@ -144,7 +147,11 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	netdev->priv_flags |= IFF_UNICAST_FLT;
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = E1K_MAX_FRAME - ETH_HLEN - VLAN_HLEN - ETH_FCS_LEN;
-	/* No descriptor may carry more than E1K_TX_MAX_DESC_LEN (e1k_tx.c) */
+	/*
+	 * E1K_TX_DESC_NEEDED counts on at most E1K_TSO_MAX_SIZE per TSO
+	 * packet: say so, whatever the core's default (e1k_features_check()
+	 * enforces it for packets that bypass gso_max_size).
+	 */
 	netif_set_tso_max_size(netdev, E1K_TSO_MAX_SIZE);
 	/*
 	 * mode=irq has no NAPI at all: the hard-IRQ handler does the work,
@@ -155,10 +162,11 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 		netif_napi_add_weight(netdev, &adapter->napi, e1k_poll, weight);
 	e1k_debugfs_add(adapter);
 
+	/* Before registering: an open may run (and raise it) at once */
+	netif_carrier_off(netdev);
 	err = register_netdev(netdev);
 	if (err)
 		goto err_remove_debugfs;
-	netif_carrier_off(netdev);
 	netdev_info(netdev, "%s %04x at %s, MAC %pM, %u/%u descriptors, mode %s, weight %u, itr %u/s\n",
 		    E1K_DRV_NAME, pdev->device, pci_name(pdev), netdev->dev_addr,
 		    adapter->rx_ring_count, adapter->tx_ring_count,

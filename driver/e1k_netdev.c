@@ -29,6 +29,7 @@ static void e1k_watchdog(struct work_struct *work)
 
 	if (test_bit(E1K_STATE_DOWN, &adapter->state))
 		return;
+	clear_bit(E1K_STATE_RX_RETRY, &adapter->state);
 
 	link_up = e1k_rd32(adapter, E1K_STATUS) & E1K_STATUS_LU;
 	if (link_up && !netif_carrier_ok(netdev)) {
@@ -73,6 +74,9 @@ static int e1k_up(struct e1k_adapter *adapter)
 			  netdev->name, adapter);
 	if (err) {
 		netdev_err(netdev, "cannot get IRQ %d: %d\n", adapter->pdev->irq, err);
+		/* e1k_configure_tx() enabled the transmitter on this ring */
+		e1k_wr32(adapter, E1K_TCTL, 0);
+		e1k_flush(adapter);
 		return err;
 	}
 	clear_bit(E1K_STATE_DOWN, &adapter->state);

@@ -48,7 +48,6 @@ static int e1k_alloc_ring(struct e1k_adapter *adapter, struct e1k_ring *ring,
 	}
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
-	u64_stats_init(&ring->syncp);
 	return 0;
 }
 
@@ -274,7 +273,7 @@ int e1k_poll(struct napi_struct *napi, int budget)
 	}
 	if (napi_complete_done(napi, work)) {
 		e1k_poll_stat_inc(adapter, &adapter->poll_stats.napi_complete);
-		if (adapter->adaptive_rx)
+		if (READ_ONCE(adapter->adaptive_rx))
 			e1k_dim_sample(adapter);
 		e1k_irq_enable(adapter);
 	}

@@ -19,6 +19,8 @@
  * RCTL.BSIZE offers 2048, 4096, 8192 and 16384 bytes (8254x SDM 13.4.22);
  * pick the smallest that holds a whole frame, so every frame fits in one
  * descriptor.
+ *
+ * Return: the buffer size in bytes.
  */
 unsigned int e1k_rx_buf_len(unsigned int mtu)
 {
@@ -297,9 +299,12 @@ int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 		e1k_rx_refill(adapter, e1k_ring_unused(rx));
 	/*
 	 * Out of buffers and none to be had: no frame, so no interrupt, will
-	 * come. Have the watchdog retry soon (e1k_rx_kick()).
+	 * come. Have the watchdog retry soon (e1k_rx_kick()), once: polls
+	 * after this one must not keep pushing it back (the watchdog clears
+	 * the bit when it runs).
 	 */
-	if (unlikely(e1k_rx_starved(rx)))
+	if (unlikely(e1k_rx_starved(rx)) &&
+	    !test_and_set_bit(E1K_STATE_RX_RETRY, &adapter->state))
 		mod_delayed_work(system_wq, &adapter->watchdog, E1K_RX_RETRY_DELAY);
 	return work;
 }

@@ -63,9 +63,11 @@ void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 	struct e1k_ring *tx = &adapter->tx_ring;
 	struct net_device *netdev = adapter->netdev;
 	unsigned int i = tx->next_to_clean;
+	/* Pairs with xmit's smp_store_release(): the slots before it are whole */
+	unsigned int ntu = smp_load_acquire(&tx->next_to_use);
 	unsigned int packets = 0, bytes = 0;
 
-	while (i != tx->next_to_use) {
+	while (i != ntu) {
 		struct e1k_tx_buffer *first = &tx->tx_buf[i];
 		struct e1k_tx_desc *eop_desc;
 		unsigned int eop = first->eop;
@@ -89,7 +91,8 @@ void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 		eop_desc->upper = 0;
 		i = e1k_ring_next(tx, i);
 	}
-	WRITE_ONCE(tx->next_to_clean, i);
+	/* The slots before it are free for xmit to reuse */
+	smp_store_release(&tx->next_to_clean, i);
 	if (!packets)
 		return;
 
@@ -137,7 +140,8 @@ static void e1k_maybe_stop_tx(struct e1k_adapter *adapter)
  * packet, so it is written only when it changes. Returns the descriptor
  * count used (0 or 1).
  */
-static unsigned int e1k_tx_csum_context(struct e1k_ring *tx, struct sk_buff *skb)
+static unsigned int e1k_tx_csum_context(struct e1k_ring *tx, struct sk_buff *skb,
+					unsigned int *i)
 {
 	u16 start = skb_checksum_start_offset(skb);
 	u16 offset = start + skb->csum_offset;
@@ -149,15 +153,15 @@ static unsigned int e1k_tx_csum_context(struct e1k_ring *tx, struct sk_buff *skb
 	tx->ctx_csum_start = start;
 	tx->ctx_csum_offset = offset;
 
-	ctx = (struct e1k_tx_context_desc *)tx->desc + tx->next_to_use;
+	ctx = (struct e1k_tx_context_desc *)tx->desc + *i;
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->tucss = start;
 	ctx->tucso = offset;
 	ctx->tucse = 0;
 	ctx->cmd_and_length = cpu_to_le32(E1K_TXD_CMD_DEXT | E1K_TXD_DTYP_CTX);
-	buf = &tx->tx_buf[tx->next_to_use];
+	buf = &tx->tx_buf[*i];
 	buf->len = 0;
-	tx->next_to_use = e1k_ring_next(tx, tx->next_to_use);
+	*i = e1k_ring_next(tx, *i);
 	return 1;
 }
 
@@ -168,10 +172,11 @@ static unsigned int e1k_tx_csum_context(struct e1k_ring *tx, struct sk_buff *skb
  * segments, copies the headers in front of each and fixes lengths, IDs,
  * sequence numbers and checksums. The driver seeds the TCP checksum with
  * the pseudo-header sum without the length, as the hardware adds each
- * segment's length. Returns the descriptor count used (1), or a negative
- * errno.
+ * segment's length. The descriptor goes to slot *@i, which moves on.
+ * Returns the descriptor count used (1), or a negative errno.
  */
-static int e1k_tx_tso(struct e1k_ring *tx, struct sk_buff *skb, u32 *popts)
+static int e1k_tx_tso(struct e1k_ring *tx, struct sk_buff *skb, u32 *popts,
+		      unsigned int *i)
 {
 	unsigned int ipcss = skb_network_offset(skb);
 	unsigned int tucss = skb_transport_offset(skb);
@@ -186,7 +191,7 @@ static int e1k_tx_tso(struct e1k_ring *tx, struct sk_buff *skb, u32 *popts)
 	if (hdr_len > 255 || tucss + offsetof(struct tcphdr, check) > 255)
 		return -EINVAL;
 
-	ctx = (struct e1k_tx_context_desc *)tx->desc + tx->next_to_use;
+	ctx = (struct e1k_tx_context_desc *)tx->desc + *i;
 	memset(ctx, 0, sizeof(*ctx));
 	if (skb->protocol == htons(ETH_P_IP)) {
 		struct iphdr *iph = ip_hdr(skb);
@@ -211,8 +216,8 @@ static int e1k_tx_tso(struct e1k_ring *tx, struct sk_buff *skb, u32 *popts)
 	ctx->cmd_and_length = cpu_to_le32(E1K_TXD_CMD_DEXT | E1K_TXD_DTYP_CTX |
 					  E1K_TXD_CMD_TSE | tucmd |
 					  FIELD_PREP(E1K_TXD_PAYLEN, skb->len - hdr_len));
-	tx->tx_buf[tx->next_to_use].len = 0;
-	tx->next_to_use = e1k_ring_next(tx, tx->next_to_use);
+	tx->tx_buf[*i].len = 0;
+	*i = e1k_ring_next(tx, *i);
 	/* The checksum context no longer matches the cache */
 	tx->ctx_csum_start = U16_MAX;
 	return 1;
@@ -277,13 +282,16 @@ static unsigned int e1k_tx_put_buffer(struct e1k_ring *tx, unsigned int i,
 	return i;
 }
 
-/* Map the head and every fragment; on failure unmap what was mapped. */
+/*
+ * Map the head and every fragment into descriptors from slot @first on;
+ * on failure unmap what was mapped.
+ */
 static int e1k_tx_map(struct e1k_adapter *adapter, struct sk_buff *skb,
-		      u32 popts, u32 dcmd, unsigned int *last)
+		      unsigned int first, u32 popts, u32 dcmd, unsigned int *last)
 {
 	struct e1k_ring *tx = &adapter->tx_ring;
 	struct device *dev = &adapter->pdev->dev;
-	unsigned int first = tx->next_to_use, i, f;
+	unsigned int i, f;
 	dma_addr_t dma;
 
 	dma = dma_map_single(dev, skb->data, skb_headlen(skb), DMA_TO_DEVICE);
@@ -322,10 +330,13 @@ err_count:
  * @netdev: the interface
  * @features: what the stack would use
  *
- * TSO is kept to packets of at most E1K_TSO_MAX_SIZE bytes: a packet
- * socket can hand down a larger GSO packet than gso_max_size, and the
- * descriptor budget (E1K_TX_DESC_NEEDED) counts on the limit. Larger ones
- * are segmented by the stack.
+ * TSO is kept to packets of at most E1K_TSO_MAX_SIZE bytes: gso_max_size
+ * binds only what this host's own sockets build, a GSO packet from
+ * elsewhere (forwarded GRO aggregates) can be larger, and the descriptor
+ * budget (E1K_TX_DESC_NEEDED) counts on the limit. Larger ones are
+ * segmented by the stack. (A packet socket's GSO packets are
+ * SKB_GSO_DODGY: without NETIF_F_GSO_ROBUST the stack segments them
+ * before they get here.)
  *
  * Return: @features, less GSO for such packets.
  */
@@ -354,7 +365,7 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 {
 	struct e1k_adapter *adapter = netdev_priv(netdev);
 	struct e1k_ring *tx = &adapter->tx_ring;
-	unsigned int first, last, ctx_descs = 0, segs = 1;
+	unsigned int first, next, last, ctx_descs = 0, segs = 1;
 	unsigned int bytecount = skb->len;
 	u32 dcmd = 0;
 	struct e1k_tx_buffer *first_buf;
@@ -370,23 +381,27 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	if (unlikely(e1k_ring_unused(tx) < descs)) {
 		/* e1k_maybe_stop_tx() should have prevented this */
 		netif_stop_queue(netdev);
+		/* Earlier packets may have deferred the tail to this one */
+		e1k_wr32(adapter, E1K_TDT, tx->next_to_use);
 		return NETDEV_TX_BUSY;
 	}
 
-	/* The packet's first descriptor: its context descriptor, if any */
+	/*
+	 * The packet is built from slot next on and published to
+	 * e1k_clean_tx() only when complete (next_to_use, release). Only
+	 * xmit writes next_to_use: the plain read is its own.
+	 */
 	first = tx->next_to_use;
+	next = first;
 	if (skb_is_gso(skb)) {
-		int ret = e1k_tx_tso(tx, skb, &popts);
+		int ret = e1k_tx_tso(tx, skb, &popts, &next);
 		unsigned int hdr_len = skb_transport_offset(skb) + tcp_hdrlen(skb);
 
 		if (ret < 0)
 			goto drop;
 		ctx_descs = ret;
 		dcmd = E1K_TXD_CMD_TSE;
-		/*
-		 * What the hardware will send, from the lengths: gso_segs is 0
-		 * for a packet socket's GSO packet (SKB_GSO_DODGY).
-		 */
+		/* What the hardware will send, from the lengths */
 		segs = DIV_ROUND_UP(skb->len - hdr_len, skb_shinfo(skb)->gso_size);
 		/* Every segment after the first carries its own copy of the headers */
 		bytecount += (segs - 1) * hdr_len;
@@ -396,7 +411,7 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 			if (skb_checksum_help(skb))
 				goto drop;
 		} else {
-			ctx_descs = e1k_tx_csum_context(tx, skb);
+			ctx_descs = e1k_tx_csum_context(tx, skb, &next);
 			popts = E1K_TXD_POPTS_TXSM;
 		}
 	}
@@ -405,9 +420,8 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	if (READ_ONCE(adapter->tx_usecs))
 		dcmd |= E1K_TXD_CMD_IDE;
 
-	if (e1k_tx_map(adapter, skb, popts, dcmd, &last)) {
-		/* Take back the context descriptor; rewrite it next time */
-		tx->next_to_use = first;
+	if (e1k_tx_map(adapter, skb, next, popts, dcmd, &last)) {
+		/* The context descriptor was never published: rewrite it next time */
 		if (ctx_descs)
 			tx->ctx_csum_start = U16_MAX;
 		goto drop;
@@ -423,7 +437,8 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	first_buf->segs = segs;
 	first_buf->bytecount = bytecount;
 
-	WRITE_ONCE(tx->next_to_use, e1k_ring_next(tx, last));
+	/* Pairs with the smp_load_acquire() in e1k_clean_tx() */
+	smp_store_release(&tx->next_to_use, e1k_ring_next(tx, last));
 	skb_tx_timestamp(skb);
 	e1k_maybe_stop_tx(adapter);
 

@@ -125,6 +125,22 @@ for bad in rx_ring_size=7 tx_ring_size=100000 rx_ring_size=84 itr=5 weight=0 wei
 	[[ -n $msg ]] || fail "no message in the kernel log for $bad"
 	pass "insmod $bad refused: ${msg#*] }"
 done
+# --- weight: the poll budget, seen by the napi:napi_poll tracepoint ----------------------
+reload_ours weight=16 || fail "reload with weight=16 failed"
+observe=$NAPILAB_BUILD/userspace/bpf/napi-observe
+timeout -s KILL 30 iperf3 -c "$PEER" -t 6 -R >/dev/null 2>&1 &
+load=$!
+sleep 1
+timeout 20 "$observe" -i "$IFACE" -d 2 -n 2 --json >"$RESULTS/weight-observe.jsonl" ||
+	fail "napi-observe failed under weight=16"
+wait "$load" || true
+budget=$(jq -s 'map(.budget) | max' "$RESULTS/weight-observe.jsonl")
+work_max=$(jq -s 'map(.work_max) | max' "$RESULTS/weight-observe.jsonl")
+exhausted=$(jq -s 'map(.budget_exhausted) | add' "$RESULTS/weight-observe.jsonl")
+((budget == 16 && work_max <= 16 && exhausted > 0)) ||
+	fail "weight=16: the tracepoint saw budget $budget, most work $work_max, $exhausted budget-exhausted polls"
+pass "weight=16 under iperf3 -R: napi_poll budget $budget, most work per poll $work_max, $exhausted polls used it all"
+rmmod e1k_napi
 reload_ours || fail "reload with good parameters failed"
 ping -c 3 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after the final reload"
 pass "reload with default parameters works"

@@ -45,6 +45,12 @@ self_test() {
 
 echo "model: $NAPILAB_NIC (PCI device $(cat "/sys/class/net/$IFACE/device/device"))"
 
+# --- software timestamps (ethtool -T) ---------------------------------------------
+ts=$(ethtool -T "$IFACE") || fail "ethtool -T failed"
+grep -q software-transmit <<<"$ts" && grep -q software-receive <<<"$ts" ||
+	fail "ethtool -T lacks software timestamps: $ts"
+pass "ethtool -T: software-transmit, software-receive"
+
 # --- tx-usecs: set, get, refuse bad values ----------------------------------------
 [[ $(coalesce tx-usecs) == 0 ]] || fail "tx-usecs starts at $(coalesce tx-usecs), expected 0"
 for usecs in 1 300 10000 0; do

@@ -69,14 +69,19 @@ pass "RX allocations failing under iperf3 -R: $kicks refill kicks; ping after ${
 
 # --- GSO packets as large as a packet socket makes them -------------------------------
 # QEMU reads 16 bits of a descriptor's length; the driver cuts buffers at
-# 32 KiB and offloads at most 64 KiB per packet. QEMU counts what it puts
-# on the wire (GPTC, read-to-clear, folded into hw_tx_good_packets); the
-# peer's address is resolved by one ping first.
+# 32 KiB and offloads at most 64 KiB per packet. A packet socket's GSO
+# packets (SKB_GSO_DODGY, up to a 65535-byte linear head) are segmented by
+# the stack, as the driver does not claim NETIF_F_GSO_ROBUST: every segment
+# must still leave the NIC. No 6.1 path hands the driver one buffer past
+# 16 bits (TCP's page fragments are at most 32 KiB), so the cut itself is a
+# guard no test can reach. QEMU counts what it puts on the wire (GPTC,
+# read-to-clear, folded into hw_tx_good_packets); the peer's address is
+# resolved by one ping first.
 ping -c 1 -W 2 "$PEER" >/dev/null || fail "no ping to the peer"
 peer_mac=$(ip neigh show "$PEER" dev "$IFACE" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
 [[ -n $peer_mac ]] || fail "no neighbour entry for $PEER"
-# 65535: one linear buffer of 65535 bytes, offloaded (TSO) in two pieces;
-# 70000: beyond the TSO limit, the stack must segment it; 30000 paged: control.
+# 65535: one linear buffer of 65535 bytes; 70000: past the TSO limit as well;
+# 30000 paged: head and page fragments.
 for spec in 65535 70000 "30000 --paged"; do
 	read -r length flag <<<"$spec"
 	sent0=$(ethtool_stat "$IFACE" hw_tx_good_packets)
