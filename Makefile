@@ -15,13 +15,14 @@ KABI   ?= $(shell $(ROOT)/qemu/kernel-abi 2>/dev/null)
 KDIR   ?= /lib/modules/$(KABI)/build
 CMAKE_FLAGS ?=
 
-.PHONY: all help deps kernel module userspace unit unit-asan vm-test test check demo lint bench clean
+.PHONY: all help deps kernel debug-kernel module userspace unit unit-asan vm-test test check demo lint bench clean
 
 all: module userspace
 
 help:
 	@echo "make deps       install the Debian packages the project needs (root; idempotent)"
 	@echo "make kernel     fetch + unpack Debian's kernel image matching the headers into .cache/"
+	@echo "make debug-kernel  build the debug kernel (KASAN, lockdep, kmemleak...) into .cache/ (long; once per machine)"
 	@echo "make module     build driver/e1k_napi.ko (KDIR=$(KDIR))"
 	@echo "make userspace  build the C++ side with CMake into $(BUILD)"
 	@echo "make unit       host unit tests only"
@@ -37,6 +38,10 @@ deps:
 
 kernel:
 	@$(ROOT)/qemu/fetch-kernel
+
+# Built once per machine (source version + fragment hash); see qemu/build-kernel.
+debug-kernel:
+	@$(ROOT)/qemu/build-kernel
 
 module:
 	@test -n "$(KABI)" || { echo "make module: cannot resolve the kernel ABI; run 'make deps' first" >&2; exit 1; }
