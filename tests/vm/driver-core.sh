@@ -128,6 +128,12 @@ done
 # --- weight: the poll budget, seen by the napi:napi_poll tracepoint ----------------------
 reload_ours weight=16 || fail "reload with weight=16 failed"
 observe=$NAPILAB_BUILD/userspace/bpf/napi-observe
+# The peer's iperf3 server takes a while to notice the client the rmmod
+# above cut off: wait until it serves again (bounded).
+for ((i = 0; i < 20; i++)); do
+	iperf3 -c "$PEER" -t 1 >/dev/null 2>&1 && break
+	sleep 1
+done
 timeout -s KILL 30 iperf3 -c "$PEER" -t 6 -R >/dev/null 2>&1 &
 load=$!
 sleep 1
