@@ -100,10 +100,13 @@ done
 # ethtool -d dumps CTRL STATUS RCTL TCTL TIPG ITR IMS ... as 32-bit words.
 reg_word() { ethtool -d "$IFACE" raw on | od -An -tx4 -j "$(($1 * 4))" -N 4 | tr -d ' '; }
 ethtool -C "$IFACE" adaptive-rx on
-timeout -s KILL 60 "$NAPILAB_ROOT/qemu/peer-run" --timeout 40 -- \
-	iperf3 -c "$GUEST_IP" -t 30 -u -b 30M -l 1200 >/dev/null 2>&1 &
+# The peer's iperf3 server sends the flood (-R); its TCP control connection
+# rides out the short down periods.
+rx0=$(ethtool_stat "$IFACE" rx_packets)
+timeout -s KILL 60 iperf3 -c "$PEER" -t 30 -u -b 30M -l 1200 -R >/dev/null 2>&1 &
 flood=$!
 sleep 2
+(($(ethtool_stat "$IFACE" rx_packets) - rx0 > 1000)) || fail "the UDP flood did not arrive"
 for ((i = 0; i < 20; i++)); do
 	ip link set "$IFACE" down
 	ims=$(reg_word 6)
