@@ -92,21 +92,53 @@ choose_accel() {
 	cat "$verdict_file"
 }
 
-# The kernel log lines that fail a run, whatever the command's exit code.
-KERNEL_LOG_FAILURES='WARNING:|BUG:|Oops|general protection|KASAN|refcount_t|list_add corruption|list_del corruption|watchdog: BUG|Kernel panic|UBSAN'
+# The kernel's own report formats that fail a run, whatever the command's
+# exit code (6.1 sources: kernel/panic.c, arch/x86/kernel/dumpstack.c,
+# kernel/locking/lockdep.c, mm/kasan, mm/slub.c, lib/ubsan.c, lib/refcount.c,
+# lib/list_debug.c, kernel/watchdog*.c, kernel/dma/debug.c, lib/debugobjects.c,
+# mm/kmemleak.c). Each must start the message, right after the timestamp:
+# a command's text that the guest logs or prints never matches, and neither
+# do a debug kernel's banners ("DMA-API: debugging enabled by kernel
+# config", "ODEBUG: selftest passed", "kmemleak: Kernel memory leak detector
+# initialized").
+KERNEL_LOG_REPORTS=(
+	'WARNING: CPU: [0-9]+ PID: [0-9]+ at '                   # WARN_ON(), WARN()
+	'WARNING: (possible (circular|recursive) locking|possible irq lock inversion|inconsistent lock state|[A-Z]+-safe -> [A-Z]+-unsafe lock order|chain_key collision|Nested lock was not taken|bad unlock balance|bad contention|held lock freed|.+ still has locks held|lock held when returning to user space|suspicious RCU usage)' # lockdep
+	'BUG: '                                                  # page fault, NULL deref, KASAN, KFENCE, sleeping in atomic...
+	'kernel BUG at '                                         # BUG()
+	'BUG [^ ]+ \([^)]*\): '                                  # SLUB debug: BUG kmalloc-64 (Tainted: G): Poison overwritten
+	'[A-Za-z][^:]*: [0-9a-f]{4} \[#[0-9]+\]'                 # die(): Oops, general protection fault, invalid opcode...
+	'Oops: '
+	'general protection fault'
+	'UBSAN: [^ ]+ in '
+	'refcount_t: '
+	'list_(add|del) (corruption|double add)'
+	'watchdog: (BUG: soft lockup|Watchdog detected hard LOCKUP)'
+	'Kernel panic - not syncing'
+	'DMA-API: ([^ ]+ [^ ]+: |exceeded [0-9]+ overlapping mappings)' # err_printk(): driver, device, error
+	'ODEBUG: (.+ \(active state [0-9]+\)|selftest .*(not found|wrong state|failed))'
+	'kmemleak: [0-9]+ new suspected memory leaks'
+)
+
+# kernel_log_regex - one ERE for the report formats, anchored at the start
+# of a console line ("[    1.234567] " and an optional caller id).
+kernel_log_regex() {
+	local IFS='|'
+	echo "^(\[ *[0-9]+\.[0-9]+\] )?(\[ *[CT][0-9]+\] )?(${KERNEL_LOG_REPORTS[*]})"
+}
 
 # scan_kernel_log FILE... - print every failing kernel log line with its
 # file and line number; return 1 if there is any.
 scan_kernel_log() {
-	local found=0 file
+	local found=0 file regex hits
+	regex=$(kernel_log_regex)
 	for file in "$@"; do
 		[[ -f $file ]] || continue
-		if grep -nE "$KERNEL_LOG_FAILURES" "$file" >/tmp/napilab-scan.$$; then
+		if hits=$(grep -naE "$regex" "$file"); then
 			found=1
 			echo "run-vm: FAIL: kernel log problem in $file:" >&2
-			sed 's/^/    line /' /tmp/napilab-scan.$$ | head -n 20 >&2
+			head -n 20 <<<"$hits" | sed 's/^/    line /' >&2
 		fi
-		rm -f /tmp/napilab-scan.$$
 	done
 	((found == 0))
 }
