@@ -4,11 +4,196 @@
 
 progress() { echo "run-vm: $*" >&2; }
 
-# testnet_create NETNS PEER_IP RUNDIR ROOT - a private namespace holding the
-# VM's tap and the host-side peer: iperf3 server and the peer control
+# --- run state: what a run leaves outside its run folder ------------------
+# Each run keeps a small state folder, STATE/KEY (KEY = napilab-PID-RANDOM,
+# also the network namespace's name), holding:
+#   owner        "PID START": run-vm's pid and its start time (/proc/PID/stat
+#                field 22), so that a reused pid is not mistaken for the run
+#   rundir       the run folder
+#   netns        the network namespace's name (root only)
+#   pids         "PID START" lines of peer processes outside a namespace
+#   monitor.sock QEMU's monitor (unix socket paths are limited to 108 bytes;
+#                the run folder can be deeper than that)
+# STATE is /run/napilab for root, /tmp/napilab-UID otherwise. A run that
+# dies without cleaning up (SIGKILL) leaves its folder; the next run's
+# sweep_stale_runs removes it and everything it names.
+
+# run_state_base - print the folder holding the runs' state folders.
+run_state_base() {
+	local base=/run/napilab
+	((EUID == 0)) || base=/tmp/napilab-$EUID
+	mkdir -m 0755 "$base" 2>/dev/null || true
+	# Someone else's folder under /tmp could point anywhere: refuse it.
+	[[ -O $base && ! -L $base ]] || {
+		echo "run-vm: $base is not a folder owned by you; remove it" >&2
+		return 1
+	}
+	echo "$base"
+}
+
+# proc_stat PID - print /proc/PID/stat from field 3 (state) on, or nothing
+# when PID does not exist. The command name (field 2) may hold spaces: the
+# fields start after its ')'.
+proc_stat() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	echo "${stat##*) }"
+}
+
+# proc_start_time PID - print PID's start time (clock ticks since boot, field
+# 22), or nothing when PID does not exist.
+proc_start_time() {
+	local fields
+	read -ra fields <<<"$(proc_stat "$1")"
+	echo "${fields[19]:-}"
+}
+
+# proc_record PID - print "PID START", the record that proc_alive checks.
+proc_record() { echo "$1 $(proc_start_time "$1")"; }
+
+# proc_alive PID START - true when PID runs and is the process that START
+# was recorded for. A zombie is dead: here PID 1 may be slow to reap the
+# orphans of a killed run.
+proc_alive() {
+	local fields
+	[[ -n ${2:-} ]] || return 1
+	read -ra fields <<<"$(proc_stat "$1")"
+	[[ ${fields[0]:-Z} != [ZX] && ${fields[19]:-} == "$2" ]]
+}
+
+# run_state_create BASE KEY RUNDIR - make BASE/KEY owned by this shell and
+# print its path. It appears complete (renamed into place) so that a sweep
+# never sees a state folder without its owner.
+run_state_create() {
+	local base=$1 key=$2 rundir=$3 tmp
+	tmp=$(mktemp -d "$base/.new-$key.XXXXXX")
+	chmod 0755 "$tmp"
+	proc_record "$$" >"$tmp/owner"
+	echo "$rundir" >"$tmp/rundir"
+	mv "$tmp" "$base/$key"
+	echo "$base/$key"
+}
+
+# stop_recorded_pids FILE - SIGTERM, then SIGKILL, the "PID START" lines of
+# FILE that still name the process they were recorded for.
+stop_recorded_pids() {
+	local file=$1 pid start live=() i
+	[[ -f $file ]] || return 0
+	while read -r pid start; do
+		proc_alive "$pid" "$start" && live+=("$pid")
+	done <"$file"
+	((${#live[@]})) || return 0
+	kill "${live[@]}" 2>/dev/null
+	for ((i = 0; i < 20; i++)); do
+		kill -0 "${live[@]}" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -9 "${live[@]}" 2>/dev/null
+	return 0
+}
+
+# sweep_stale_runs BASE - remove what runs that died without cleaning up
+# left behind: for each state folder whose owner is gone, its namespace
+# (and every process in it) and its recorded processes. Live runs are never
+# touched. Namespaces named napilab-PID-* without a state folder (made
+# before state folders existed) go when no run-vm runs as PID.
+sweep_stale_runs() {
+	local base=$1 dir ns pid start
+	for dir in "$base"/napilab-*; do
+		[[ -d $dir ]] || continue
+		pid="" start=""
+		read -r pid start <"$dir/owner" 2>/dev/null || true
+		proc_alive "$pid" "$start" && continue
+		progress "removing the remains of a dead run: ${dir##*/} (its run-vm, pid $pid," \
+			"no longer runs; run folder $(cat "$dir/rundir" 2>/dev/null))"
+		[[ -f $dir/netns ]] && testnet_destroy "$(<"$dir/netns")"
+		stop_recorded_pids "$dir/pids"
+		rm -rf "$dir"
+	done
+	((EUID == 0)) || return 0
+	for ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^napilab-[0-9]+-/ { print $1 }'); do
+		[[ -d $base/$ns ]] && continue
+		pid=${ns#napilab-}
+		pid=${pid%%-*}
+		grep -qs run-vm "/proc/$pid/cmdline" && continue
+		progress "removing a dead run's namespace $ns (no run-vm with pid $pid)"
+		testnet_destroy "$ns"
+	done
+}
+
+# --- locks that children do not inherit -----------------------------------
+# lock_acquire FILE WAIT_S HOLD_S RECORD - take FILE's flock, waiting at most
+# WAIT_S seconds, and hold it until this shell exits (is killed, or becomes
+# a zombie), calls lock_release or HOLD_S seconds have passed. The lock is
+# held by a helper process (flock -o, then a loop that watches this shell),
+# not by a descriptor of this shell: QEMU, the peer or any child left behind
+# by a killed run can never hold it. RECORD (who holds the lock) and the time
+# are written into FILE for the runs that wait, and cleared on release.
+lock_holder_pid=""
+lock_file=""
+lock_acquire() {
+	local file=$1 wait_s=$2 hold_s=$3 record=$4 ready i
+	if ! : 2>/dev/null >>"$file"; then
+		progress "cannot open the lock file $file"
+		return 1
+	fi
+	if ! flock -n "$file" true; then
+		progress "waiting up to $wait_s s for the lock $file, held by $(lock_describe "$file")"
+	fi
+	ready=$(mktemp)
+	# shellcheck disable=SC2016 # $1... are the inner shell's
+	flock -o -w "$wait_s" "$file" bash -c "$(declare -f proc_stat proc_alive)"'
+		echo locked >"$2"
+		for ((i = 0; i < $4 * 2; i++)); do
+			proc_alive "$1" "$3" || exit 0
+			sleep 0.5
+		done' bash "$$" "$ready" "$(proc_start_time $$)" "$hold_s" </dev/null >/dev/null 2>&1 &
+	lock_holder_pid=$!
+	for ((i = 0; i < (wait_s + 5) * 10; i++)); do
+		[[ -s $ready ]] || ! kill -0 "$lock_holder_pid" 2>/dev/null && break
+		sleep 0.1
+	done
+	if [[ ! -s $ready ]]; then
+		rm -f "$ready"
+		lock_release
+		progress "gave up after $wait_s s waiting for the lock $file, held by" \
+			"$(lock_describe "$file")"
+		return 1
+	fi
+	rm -f "$ready"
+	lock_file=$file
+	echo "$record, holding since $(date '+%F %T')" 2>/dev/null >"$file" || true
+}
+
+# lock_release - let go of the lock lock_acquire took.
+lock_release() {
+	if [[ -n $lock_file ]]; then
+		: 2>/dev/null >"$lock_file"
+		lock_file=""
+	fi
+	[[ -n $lock_holder_pid ]] && kill "$lock_holder_pid" 2>/dev/null
+	lock_holder_pid=""
+	return 0
+}
+
+# lock_describe FILE - who holds FILE's lock: its record and the processes
+# that have the file open.
+lock_describe() {
+	local file=$1 pid holders=""
+	file=$(realpath "$file")
+	for pid in $(find /proc/[0-9]*/fd -maxdepth 1 -lname "$file" 2>/dev/null | cut -d/ -f3 | sort -un); do
+		holders+=" $pid ($(cat "/proc/$pid/comm" 2>/dev/null))"
+	done
+	echo "'$(head -c 300 "$file" | tr -d '\n')'; open in pid(s):${holders:- none}"
+}
+
+# --- the test network ---------------------------------------------------------
+# testnet_create NETNS PEER_IP RUNDIR ROOT STATE - a private namespace holding
+# the VM's tap and the host-side peer: iperf3 server and the peer control
 # service. Nothing is configured outside the namespace.
 testnet_create() {
-	local netns=$1 peer_ip=$2 rundir=$3 root=$4
+	local netns=$1 peer_ip=$2 rundir=$3 root=$4 state=$5
+	echo "$netns" >"$state/netns"
 	ip netns add "$netns"
 	ip -n "$netns" link set lo up
 	ip -n "$netns" tuntap add dev tap0 mode tap
@@ -26,33 +211,27 @@ testnet_create() {
 testnet_destroy() {
 	local netns=$1 pids i
 	pids=$(ip netns pids "$netns" 2>/dev/null || true)
+	# shellcheck disable=SC2086 # a list of pids
 	[[ -n $pids ]] && kill $pids 2>/dev/null
 	for ((i = 0; i < 20; i++)); do
 		pids=$(ip netns pids "$netns" 2>/dev/null || true)
 		[[ -z $pids ]] && break
 		sleep 0.1
 	done
+	# shellcheck disable=SC2086 # a list of pids
 	[[ -n $pids ]] && kill -9 $pids 2>/dev/null
 	ip netns del "$netns" 2>/dev/null || true
 }
 
-# userspace_peer_start RUNDIR ROOT - without root: the peer services on the
-# host's loopback, reached from the guest through QEMU user networking.
+# userspace_peer_start RUNDIR ROOT STATE - without root: the peer services on
+# the host's loopback, reached from the guest through QEMU user networking.
 userspace_peer_start() {
-	local rundir=$1 root=$2
+	local rundir=$1 root=$2 state=$3
 	iperf3 -s -B 127.0.0.1 >"$rundir/iperf3-server.log" 2>&1 &
-	echo $! >>"$rundir/peer.pids"
+	proc_record $! >>"$state/pids"
 	python3 "$root/qemu/peerctl" --bind 127.0.0.1 --port 7070 --root "$root" \
 		>"$rundir/peerctl.log" 2>&1 &
-	echo $! >>"$rundir/peer.pids"
-}
-
-# userspace_peer_stop RUNDIR - stop what userspace_peer_start started.
-userspace_peer_stop() {
-	local rundir=$1
-	[[ -f $rundir/peer.pids ]] || return 0
-	xargs -r kill <"$rundir/peer.pids" 2>/dev/null
-	rm -f "$rundir/peer.pids"
+	proc_record $! >>"$state/pids"
 }
 
 # choose_accel auto|tcg|kvm KCACHE - print the accelerator to use. /dev/kvm
