@@ -14,6 +14,7 @@ progress() { echo "run-vm: $*" >&2; }
 #   pids         "PID START" lines of peer processes outside a namespace
 #   monitor.sock QEMU's monitor (unix socket paths are limited to 108 bytes;
 #                the run folder can be deeper than that)
+#   peer/        the peer's scratch folder, the only place it may write
 # STATE is /run/napilab for root, /tmp/napilab-UID otherwise. A run that
 # dies without cleaning up (SIGKILL) leaves its folder; the next run's
 # sweep_stale_runs removes it and everything it names.
@@ -190,9 +191,10 @@ lock_describe() {
 # --- the test network ---------------------------------------------------------
 # testnet_create NETNS PEER_IP RUNDIR ROOT STATE - a private namespace holding
 # the VM's tap and the host-side peer: iperf3 server and the peer control
-# service. Nothing is configured outside the namespace.
+# service, both confined by qemu/peer-sandbox (an unprivileged user, writes
+# only to STATE/peer). Nothing is configured outside the namespace.
 testnet_create() {
-	local netns=$1 peer_ip=$2 rundir=$3 root=$4 state=$5
+	local netns=$1 peer_ip=$2 rundir=$3 root=$4 state=$5 peer_gid
 	echo "$netns" >"$state/netns"
 	ip netns add "$netns"
 	ip -n "$netns" link set lo up
@@ -201,9 +203,24 @@ testnet_create() {
 	ip -n "$netns" link set tap0 mtu 9000
 	ip -n "$netns" addr add "$peer_ip/24" dev tap0
 	ip -n "$netns" link set tap0 up
-	ip netns exec "$netns" iperf3 -s -B "$peer_ip" >"$rundir/iperf3-server.log" 2>&1 &
-	ip netns exec "$netns" python3 "$root/qemu/peerctl" --bind "$peer_ip" --port 7070 \
+	# The peer's ping runs unprivileged: ICMP echo sockets for its group.
+	peer_gid=$(id -g "$(peer_user)")
+	ip netns exec "$netns" sysctl -qw net.ipv4.ping_group_range="$peer_gid $peer_gid"
+	peer_scratch "$state"
+	ip netns exec "$netns" "$root/qemu/peer-sandbox" "$state/peer" -- \
+		iperf3 -s -B "$peer_ip" >"$rundir/iperf3-server.log" 2>&1 &
+	ip netns exec "$netns" "$root/qemu/peer-sandbox" "$state/peer" -- \
+		python3 "$root/qemu/peerctl" --bind "$peer_ip" --port 7070 \
 		--root "$root" >"$rundir/peerctl.log" 2>&1 &
+}
+
+# peer_user - the unprivileged user the peer runs as (NAPILAB_PEER_USER).
+peer_user() { echo "${NAPILAB_PEER_USER:-nobody}"; }
+
+# peer_scratch STATE - make STATE/peer, the peer's only writable folder.
+peer_scratch() {
+	mkdir -m 0700 "$1/peer"
+	((EUID != 0)) || chown "$(peer_user):$(id -gn "$(peer_user)")" "$1/peer"
 }
 
 # testnet_destroy NETNS - stop everything in the namespace, then delete it
@@ -225,12 +242,16 @@ testnet_destroy() {
 
 # userspace_peer_start RUNDIR ROOT STATE - without root: the peer services on
 # the host's loopback, reached from the guest through QEMU user networking.
+# They run as the caller (no user to switch to): the peer's argument
+# allow-list is then the only guard.
 userspace_peer_start() {
 	local rundir=$1 root=$2 state=$3
-	iperf3 -s -B 127.0.0.1 >"$rundir/iperf3-server.log" 2>&1 &
+	peer_scratch "$state"
+	"$root/qemu/peer-sandbox" "$state/peer" -- iperf3 -s -B 127.0.0.1 \
+		>"$rundir/iperf3-server.log" 2>&1 &
 	proc_record $! >>"$state/pids"
-	python3 "$root/qemu/peerctl" --bind 127.0.0.1 --port 7070 --root "$root" \
-		>"$rundir/peerctl.log" 2>&1 &
+	"$root/qemu/peer-sandbox" "$state/peer" -- python3 "$root/qemu/peerctl" \
+		--bind 127.0.0.1 --port 7070 --root "$root" >"$rundir/peerctl.log" 2>&1 &
 	proc_record $! >>"$state/pids"
 }
 
