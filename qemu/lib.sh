@@ -2,7 +2,9 @@
 # Host-side helpers of qemu/run-vm: progress, test network, accelerator
 # choice, kernel log scan. Sourced, not run.
 
-progress() { echo "run-vm: $*" >&2; }
+# progress MESSAGE - to stderr, prefixed with the script's name
+# (progress_prefix, run-vm by default).
+progress() { echo "${progress_prefix:-run-vm}: $*" >&2; }
 
 # --- run state: what a run leaves outside its run folder ------------------
 # Each run keeps a small state folder, STATE/KEY (KEY = napilab-PID-RANDOM,
