@@ -1,6 +1,7 @@
 #!/bin/bash
 # Bad run-vm arguments get a clear error and exit 2 before anything starts.
 # napilab-bed: labels=unit timeout=30
+# shellcheck source=tests/bed/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 check_refused() {
@@ -18,6 +19,15 @@ check_refused "bad timeout" "--timeout must be a positive number" --timeout 0 --
 check_refused "bad smp" "--smp must be" --smp x -- true
 check_refused "unknown option" "unknown option '--frobnicate'" --frobnicate -- true
 check_refused "missing value" "option --mem needs a value" --mem
+check_refused "too long a name" "at most 200 characters" --name "$(printf 'x%.0s' {1..201})" -- true
 out=$("$run_vm" --help 2>&1)
+expect_eq "--help exit status" 0 "$?"
 expect_match "--help documents the options" "--nic e1000\|e1000-82544gc" "$out"
+for code in 0 1 2 120 121 124 125 130; do
+	expect "run-vm --help documents exit status $code" grep -qE "^ +${code}[ ,]" <<<"$out"
+done
+out=$(python3 "$root/qemu/peer-run" --help 2>&1)
+for code in 2 124 125 127 '128\+N'; do
+	expect "peer-run --help documents exit status $code" grep -qE "^ +$code " <<<"$out"
+done
 finish
