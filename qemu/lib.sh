@@ -213,7 +213,7 @@ testnet_create() {
 		iperf3 -s -B "$peer_ip" >"$rundir/iperf3-server.log" 2>&1 &
 	ip netns exec "$netns" "$root/qemu/peer-sandbox" "$state/peer" -- \
 		python3 "$root/qemu/peerctl" --bind "$peer_ip" --port 7070 \
-		--root "$root" >"$rundir/peerctl.log" 2>&1 &
+		--root "$root" --build "${NAPILAB_BUILD:-$root/build}" >"$rundir/peerctl.log" 2>&1 &
 }
 
 # peer_user - the unprivileged user the peer runs as (NAPILAB_PEER_USER).
@@ -253,7 +253,8 @@ userspace_peer_start() {
 		>"$rundir/iperf3-server.log" 2>&1 &
 	proc_record $! >>"$state/pids"
 	"$root/qemu/peer-sandbox" "$state/peer" -- python3 "$root/qemu/peerctl" \
-		--bind 127.0.0.1 --port 7070 --root "$root" >"$rundir/peerctl.log" 2>&1 &
+		--bind 127.0.0.1 --port 7070 --root "$root" --build "${NAPILAB_BUILD:-$root/build}" \
+		>"$rundir/peerctl.log" 2>&1 &
 	proc_record $! >>"$state/pids"
 }
 
@@ -298,7 +299,8 @@ choose_accel() {
 # exit code (6.1 sources: kernel/panic.c, arch/x86/kernel/dumpstack.c,
 # kernel/locking/lockdep.c, mm/kasan, mm/slub.c, lib/ubsan.c, lib/refcount.c,
 # lib/list_debug.c, kernel/watchdog*.c, kernel/dma/debug.c, lib/debugobjects.c,
-# mm/kmemleak.c). Each must start the message, right after the timestamp:
+# mm/kmemleak.c, net/core/dev.c, lib/ref_tracker.c). Each must start the
+# message, right after the timestamp:
 # a command's text that the guest logs or prints never matches, and neither
 # do a debug kernel's banners ("DMA-API: debugging enabled by kernel
 # config", "ODEBUG: selftest passed", "kmemleak: Kernel memory leak detector
@@ -320,6 +322,9 @@ KERNEL_LOG_REPORTS=(
 	'DMA-API: ([^ ]+ [^ ]+: |exceeded [0-9]+ overlapping mappings)' # err_printk(): driver, device, error
 	'ODEBUG: (.+ \(active state [0-9]+\)|selftest .*(not found|wrong state|failed))'
 	'kmemleak: [0-9]+ new suspected memory leaks'
+	'kmemleak: unreferenced object 0x'                       # each leak, with kmemleak.verbose=1
+	'unregister_netdevice: waiting for .+ to become free'    # a net device reference never put
+	'leaked reference\.'                                     # lib/ref_tracker.c (NET_DEV_REFCNT_TRACKER)
 )
 
 # kernel_log_regex - one ERE for the report formats, anchored at the start

@@ -8,12 +8,14 @@
 . "$(dirname "$0")/lib.sh"
 build=${NAPILAB_BUILD:-$root/build}
 blast=$build/userspace/net/napi-blast
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 # check_request EXPECTED-EXIT COMMAND...
 check_request() {
 	local expected=$1 out rc
 	shift
-	out=$(python3 "$root/qemu/peerctl" --root "$root" --check -- "$@" 2>&1)
+	out=$(python3 "$root/qemu/peerctl" --root "$root" --build "$build" --check -- "$@" 2>&1)
 	rc=$?
 	expect_eq "$* -> $out" "$expected" "$rc"
 }
@@ -57,6 +59,15 @@ check_request 2 /bin/sh -c 'echo escaped'
 check_request 2 "$build/userspace/bench/bench_poll_epoll" --benchmark_out=/tmp/probe
 check_request 2 "$root/qemu/run-vm" -- true
 check_request 2 "../../bin/iperf3" -c 10.77.0.2
+# The build folder may live outside the project (NAPILAB_BUILD): run-vm
+# passes it as --build; nothing else outside ROOT/build* is allowed.
+mkdir -p "$tmp/elsewhere"
+cp "$blast" "$tmp/elsewhere/napi-blast" 2>/dev/null
+out=$(python3 "$root/qemu/peerctl" --root "$root" --build "$tmp/elsewhere" --check -- \
+	"$tmp/elsewhere/napi-blast" --dest 10.77.0.2:9 2>&1)
+expect_eq "napi-blast in a --build folder outside the project: $out" 0 "$?"
+out=$(python3 "$root/qemu/peerctl" --root "$root" --check -- "$tmp/elsewhere/napi-blast" 2>&1)
+expect_eq "napi-blast outside the project without --build: $out" 2 "$?"
 
 out=$(python3 "$root/qemu/peerctl" --root "$root" --check -- iperf3 -s --logfile /tmp/probe 2>&1)
 expect_match "a refusal names the option and why" "option --logfile is not allowed: it writes a file on the host" "$out"
