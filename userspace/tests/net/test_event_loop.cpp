@@ -2,16 +2,14 @@
 // loopback TCP/UDP through the SinkServer for accept, read, echo and close.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <csignal>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "alarm_storm.hpp"
 #include "napilab/net/event_loop.hpp"
 #include "napilab/net/sink.hpp"
 #include "napilab/net/socket.hpp"
@@ -213,21 +211,10 @@ TEST_P(EventLoopTest, TwoThousandConnections) {
       << server.open_connections() << " still open";
 }
 
-namespace {
-std::atomic<int> g_alarms{0};
-extern "C" void count_alarm(int /*signal*/) { g_alarms.fetch_add(1); }
-}  // namespace
-
 TEST_P(EventLoopTest, SignalsDoNotBreakTheLoop) {
-  // SIGALRM every 500 us without SA_RESTART: waits return EINTR often.
-  struct sigaction action {};
-  struct sigaction previous {};
-  action.sa_handler = count_alarm;
-  sigemptyset(&action.sa_mask);
-  ASSERT_EQ(::sigaction(SIGALRM, &action, &previous), 0);
-  itimerval every{{0, 500}, {0, 500}};
-  itimerval stop{};
-  ASSERT_EQ(::setitimer(ITIMER_REAL, &every, nullptr), 0);
+  // SIGALRM every 500 us: waits return EINTR often.
+  const napilab::test_support::AlarmStorm storm(std::chrono::microseconds(500));
+  ASSERT_TRUE(storm.armed());
 
   Pair pair = socket_pair();
   int reads = 0;
@@ -248,10 +235,8 @@ TEST_P(EventLoopTest, SignalsDoNotBreakTheLoop) {
   // is to a non-blocking socket with room. The loop thread does.
   const bool done = run_until_done(loop_, [&] { return reads == 20; });
   writer.join();
-  ::setitimer(ITIMER_REAL, &stop, nullptr);
-  ::sigaction(SIGALRM, &previous, nullptr);
   EXPECT_TRUE(done) << "reads " << reads;
-  EXPECT_GT(g_alarms.load(), 0);
+  EXPECT_GT(napilab::test_support::AlarmStorm::alarms(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EventLoopTest,

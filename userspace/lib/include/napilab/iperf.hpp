@@ -1,5 +1,6 @@
 // iperf3 as a building block of the load tests: a pure parser of its -J
-// report and a bounded runner that starts it (no shell) and keeps its output.
+// report and a bounded runner that starts it (run_process: no shell) and
+// keeps its output.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "napilab/process.hpp"
 #include "napilab/result.hpp"
 
 namespace napilab {
@@ -60,18 +62,6 @@ Result<IperfReport> parse_iperf3_json(std::string_view text);
 
 // Pure: the host given to -c/--client in iperf3 arguments, if any.
 std::optional<std::string> iperf3_client_host(const std::vector<std::string>& args);
-
-struct ProcessOutput {
-  std::string stdout_text;
-  int exit_status = 0;     // the exit code, or 128 + signal like a shell
-  bool timed_out = false;  // killed because it overran the timeout
-};
-
-// Starts `program` with `args` (posix_spawnp, no shell), collects its standard
-// output (stderr is inherited) and waits at most `timeout`: then SIGTERM,
-// which makes iperf3 print what it has, and SIGKILL a second later.
-Result<ProcessOutput> run_process(const std::string& program, const std::vector<std::string>& args,
-                                  std::chrono::milliseconds timeout);
 
 // run_process for iperf3, with -J added when `args` lack it.
 Result<ProcessOutput> run_iperf3(std::vector<std::string> args, std::chrono::milliseconds timeout);
