@@ -29,6 +29,7 @@
 #include "napilab/iperf.hpp"
 #include "napilab/net/endpoint.hpp"
 #include "napilab/sampler.hpp"
+#include "napilab/tool_main.hpp"
 
 namespace {
 
@@ -243,12 +244,4 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-// CLI11 and fmt may throw (e.g. on a closed stdout): one last catch.
-int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& error) {
-    (void)std::fprintf(stderr, "napi-iperf: %s\n", error.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return napilab::tool_main("napi-iperf", argc, argv, run); }

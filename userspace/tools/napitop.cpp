@@ -21,6 +21,7 @@
 #include "napilab/bpf/observer_stats.hpp"
 #include "napilab/live.hpp"
 #include "napilab/sampler.hpp"
+#include "napilab/tool_main.hpp"
 #ifdef NAPILAB_HAVE_BPF
 #include "napilab/bpf/napi_observer.hpp"
 #endif
@@ -187,11 +188,4 @@ int run(int argc, char** argv) {
 }
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "napitop: {}\n", e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return napilab::tool_main("napitop", argc, argv, run); }

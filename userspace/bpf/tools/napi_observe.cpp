@@ -15,6 +15,7 @@
 
 #include "napilab/bpf/napi_observer.hpp"
 #include "napilab/live.hpp"
+#include "napilab/tool_main.hpp"
 
 namespace {
 
@@ -90,11 +91,4 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "napi-observe: {}\n", e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return napilab::tool_main("napi-observe", argc, argv, run); }

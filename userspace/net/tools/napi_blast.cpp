@@ -4,11 +4,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <exception>
 
 #include "napilab/net/blaster.hpp"
 #include "napilab/net/report.hpp"
 #include "napilab/net/units.hpp"
+#include "napilab/tool_main.hpp"
 
 namespace {
 
@@ -71,29 +71,16 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "napi-blast: {}\n", config.error().message);
     return kBadUsage;
   }
-  try {
-    napilab::net::Blaster blaster(config.value());
-    const auto stats = blaster.run();
-    if (options.json) {
-      fmt::print("{}\n", napilab::net::to_json(config.value(), stats).dump(2));
-    } else {
-      fmt::print("{}", napilab::net::to_text(config.value(), stats));
-    }
-    return stats.packets > 0 ? 0 : 1;
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "napi-blast: {}\n", error.what());
-    return 1;
+  napilab::net::Blaster blaster(config.value());
+  const auto stats = blaster.run();
+  if (options.json) {
+    fmt::print("{}\n", napilab::net::to_json(config.value(), stats).dump(2));
+  } else {
+    fmt::print("{}", napilab::net::to_text(config.value(), stats));
   }
+  return stats.packets > 0 ? 0 : 1;
 }
 
 }  // namespace
 
-// CLI11 and fmt may throw (e.g. on a closed stdout): one last catch.
-int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& error) {
-    (void)std::fprintf(stderr, "%s\n", error.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return napilab::tool_main("napi-blast", argc, argv, run); }

@@ -6,13 +6,13 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
-#include <exception>
 
 #include "napilab/net/event_loop.hpp"
 #include "napilab/net/report.hpp"
 #include "napilab/net/sink.hpp"
 #include "napilab/net/socket.hpp"
 #include "napilab/net/units.hpp"
+#include "napilab/tool_main.hpp"
 
 namespace {
 
@@ -127,22 +127,9 @@ int run(int argc, char** argv) {
     return kBadUsage;
   }
   install_stop_handlers();
-  try {
-    return serve(setup.value(), options.json);
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "napi-sink: {}\n", error.what());
-    return 1;
-  }
+  return serve(setup.value(), options.json);
 }
 
 }  // namespace
 
-// CLI11 and fmt may throw (e.g. on a closed stdout): one last catch.
-int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& error) {
-    (void)std::fprintf(stderr, "%s\n", error.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return napilab::tool_main("napi-sink", argc, argv, run); }
