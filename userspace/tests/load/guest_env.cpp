@@ -1,17 +1,13 @@
 #include "guest_env.hpp"
 
-#include <sys/wait.h>
-
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
-#include <memory>
-#include <string_view>
-#include <vector>
+#include <cstring>
+#include <utility>
 
 #include "napilab/iperf.hpp"
 #include "napilab/parse_util.hpp"
+#include "napilab/process.hpp"
 
 namespace napilab::load {
 
@@ -20,60 +16,83 @@ std::string env(const char* name) {
   return value ? value : "";
 }
 
-int run(const std::string& command, std::string* output, int timeout_s) {
-  const std::string bounded =
-      "timeout -s KILL " + std::to_string(timeout_s) + " bash -c '" + command + "'";
-  struct PipeCloser {
-    void operator()(FILE* f) const {
-      if (f != nullptr) {
-        pclose(f);
-      }
-    }
-  };
-  FILE* raw = popen(bounded.c_str(), "r");
-  if (raw == nullptr) {
-    return -1;
+std::string Command::what() const {
+  if (!started) {
+    return line + ": " + error;
   }
-  std::array<char, 4096> buffer{};
-  std::string text;
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), raw)) > 0) {
-    text.append(buffer.data(), n);
+  if (timed_out) {
+    return line + ": overran its timeout and was stopped (status " + std::to_string(exit_status) +
+           ")";
   }
-  const int status = pclose(raw);
-  if (output != nullptr) {
-    *output = std::move(text);
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return line + ": exit " + std::to_string(exit_status);
 }
 
-CounterMap read_counters(const std::string& iface) {
-  CounterMap counters;
-  if (auto netdev = read_netdev_stats(iface)) {
-    counters = std::move(netdev).value();
+Command run(const Argv& argv, int timeout_s) {
+  Command command;
+  for (const std::string& word : argv) {
+    command.line += (command.line.empty() ? "" : " ") + word;
   }
-  if (auto ethtool = read_ethtool_stats(iface)) {
-    for (const auto& [name, value] : ethtool.value()) {
-      counters[name] = value;
-    }
+  if (argv.empty()) {
+    command.error = "no program given";
+    return command;
+  }
+  auto process = run_process(argv.front(), Argv(argv.begin() + 1, argv.end()),
+                             std::chrono::seconds(timeout_s));
+  if (!process) {
+    command.error = process.error().to_string();
+    return command;
+  }
+  command.started = true;
+  command.exit_status = process.value().exit_status;
+  command.timed_out = process.value().timed_out;
+  command.output = std::move(process.value().stdout_text);
+  return command;
+}
+
+Result<CounterMap> read_counters(const std::string& iface) {
+  auto counters = read_netdev_stats(iface);
+  if (!counters) {
+    return counters.error();
+  }
+  auto ethtool = read_ethtool_stats(iface);
+  if (!ethtool) {
+    return ethtool.error();
+  }
+  for (const auto& [name, value] : ethtool.value()) {
+    counters.value()[name] = value;
   }
   return counters;
 }
 
-std::uint64_t delta(const CounterMap& before, const CounterMap& after, const std::string& name) {
-  auto b = before.find(name);
-  auto a = after.find(name);
-  if (b == before.end() || a == after.end() || a->second < b->second) {
-    return 0;
+Result<std::uint64_t> delta(const CounterMap& before, const CounterMap& after,
+                            const std::string& name) {
+  const auto b = before.find(name);
+  const auto a = after.find(name);
+  if (b == before.end() || a == after.end()) {
+    return Error{"counter '" + name + "' is missing from the " +
+                 (b == before.end() ? "first" : "second") +
+                 " reading (ethtool -S, /sys/class/net/IFACE/statistics)"};
+  }
+  if (a->second < b->second) {
+    return Error{"counter '" + name + "' went backwards: " + std::to_string(b->second) + " then " +
+                 std::to_string(a->second)};
   }
   return a->second - b->second;
 }
 
-IperfResult iperf3(const std::string& args, int timeout_s) {
-  std::vector<std::string> argv{"-c", env("PEER")};
-  for (const std::string_view word : split_blanks(args)) {
-    argv.emplace_back(word);
+Result<std::uint32_t> dumped_register(std::string_view raw_dump, std::size_t index) {
+  std::uint32_t value = 0;
+  if (raw_dump.size() / sizeof value <= index) {
+    return Error{"the register dump has " + std::to_string(raw_dump.size()) +
+                 " bytes, no register " + std::to_string(index)};
   }
+  std::memcpy(&value, raw_dump.data() + index * sizeof value, sizeof value);
+  return value;
+}
+
+IperfResult iperf3(const Argv& args, int timeout_s) {
+  Argv argv{"-c", env("PEER")};
+  argv.insert(argv.end(), args.begin(), args.end());
   IperfResult result;
   auto report = measure_iperf3(argv, std::chrono::seconds(timeout_s));
   if (!report) {
@@ -90,11 +109,26 @@ IperfResult iperf3(const std::string& args, int timeout_s) {
   return result;
 }
 
-bool reload_driver(const std::string& params) {
+Command reload_driver(const std::string& params) {
   const std::string root = env("NAPILAB_ROOT");
-  return run("rmmod e1k_napi && insmod " + root + "/driver/e1k_napi.ko " + params + " && . " +
-                 root + "/qemu/guest/net-setup && configure_nic",
-             nullptr, 60) == 0;
+  Argv insmod{"insmod", root + "/driver/e1k_napi.ko"};
+  for (const std::string_view word : split_blanks(params)) {
+    insmod.emplace_back(word);
+  }
+  // configure_nic is a shell function of the bed's: a fixed script sources
+  // the file, whose path arrives as $1, never spliced into the script.
+  const std::vector<Argv> steps{
+      {"rmmod", "e1k_napi"},
+      insmod,
+      {"bash", "-c", ". \"$1\" && configure_nic", "net-setup", root + "/qemu/guest/net-setup"}};
+  Command step_run;
+  for (const Argv& step : steps) {
+    step_run = run(step, 60);
+    if (step_run.exit_status != 0 || step_run.timed_out) {
+      break;
+    }
+  }
+  return step_run;
 }
 
 }  // namespace napilab::load

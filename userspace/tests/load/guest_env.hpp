@@ -1,26 +1,55 @@
 // What the load tests need from the guest: the test bed's environment, the
-// NIC's counters (read with napilab_counters) and bounded external commands.
+// NIC's counters (read with napilab_counters) and bounded external commands
+// (run_process: an argv, no shell, nothing left running afterwards).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "napilab/netdev.hpp"
+#include "napilab/result.hpp"
 
 namespace napilab::load {
 
 // The test bed's variable, or the empty string.
 std::string env(const char* name);
 
-// Runs `bash -c command`, bounded by `timeout_s`; returns its exit status
-// and puts its standard output in *output.
-int run(const std::string& command, std::string* output = nullptr, int timeout_s = 60);
+// A command as execve gets it: the program, then its arguments, each one
+// word whatever it holds (blanks, quotes); no shell.
+using Argv = std::vector<std::string>;
 
-// ethtool -S and /sys/class/net/IFACE/statistics merged (ethtool wins).
-CounterMap read_counters(const std::string& iface);
+// What one command did.
+struct Command {
+  std::string line;        // the argv joined by blanks, for messages
+  bool started = false;    // false: `error` says why
+  int exit_status = -1;    // the exit code, or 128 + the signal that ended it
+  bool timed_out = false;  // stopped: SIGTERM at the timeout, SIGKILL 1 s later
+  std::string output;      // its standard output (stderr goes to the test's)
+  std::string error;
 
-std::uint64_t delta(const CounterMap& before, const CounterMap& after, const std::string& name);
+  // "LINE: exit 3", "LINE: overran its timeout…", "LINE: cannot start…".
+  [[nodiscard]] std::string what() const;
+};
+
+// Runs argv (argv[0] looked up on PATH) in a process group of its own,
+// bounded by `timeout_s`.
+Command run(const Argv& argv, int timeout_s = 60);
+
+// ethtool -S and /sys/class/net/IFACE/statistics merged (ethtool wins); an
+// error when either cannot be read.
+Result<CounterMap> read_counters(const std::string& iface);
+
+// after - before of one counter; an error when either side lacks it (a
+// driver that stopped reporting it must not pass for zero) or it went back.
+Result<std::uint64_t> delta(const CounterMap& before, const CounterMap& after,
+                            const std::string& name);
+
+// Pure: the 32-bit register at `index` of `ethtool -d IFACE raw on`'s dump
+// (the driver's register array, in the machine's byte order).
+Result<std::uint32_t> dumped_register(std::string_view raw_dump, std::size_t index);
 
 struct IperfResult {
   double mbps = 0;
@@ -30,10 +59,12 @@ struct IperfResult {
   std::string error;
 };
 
-// iperf3 -J against $PEER with the given extra arguments.
-IperfResult iperf3(const std::string& args, int timeout_s = 60);
+// iperf3 -J -c $PEER with the given extra arguments.
+IperfResult iperf3(const Argv& args, int timeout_s = 60);
 
-// Reload e1k_napi with module parameters and bring the interface back.
-bool reload_driver(const std::string& params);
+// Reloads e1k_napi with module parameters (blank-separated, as insmod takes
+// them) and brings the interface back as the bed configured it: the first
+// step that failed, else the last one.
+Command reload_driver(const std::string& params);
 
 }  // namespace napilab::load
