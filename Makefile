@@ -15,7 +15,7 @@ KABI   ?= $(shell $(ROOT)/qemu/kernel-abi 2>/dev/null)
 KDIR   ?= /lib/modules/$(KABI)/build
 CMAKE_FLAGS ?=
 
-.PHONY: all help deps kernel debug-kernel module userspace unit unit-asan vm-test test check demo lint bench clean
+.PHONY: all help deps kernel debug-kernel module userspace unit unit-asan vm-test test check demo lint bench soak clean
 
 all: module userspace
 
@@ -32,6 +32,7 @@ help:
 	@echo "make demo       deps + build + boot the VM with e1k_napi, run a load test, print the report"
 	@echo "make lint       checkpatch --strict, sparse, W=1, clang-format, clang-tidy"
 	@echo "make bench      long benchmarks and the HTML report (not part of check)"
+	@echo "make soak       reload/flap/resize/MTU/storm/fault soak of e1k_napi under traffic (~30 min; SOAK_ARGS=--quick ~8)"
 
 deps:
 	@$(ROOT)/scripts/install-deps
@@ -85,6 +86,13 @@ lint:
 bench: deps
 	@$(MAKE) --no-print-directory kernel module userspace
 	@$(ROOT)/scripts/bench
+
+# The soak: long, bounded, not part of check. SOAK_ARGS="--quick" or
+# "--seed N -- --kernel debug" pass options to scripts/soak.
+SOAK_ARGS ?=
+soak: deps
+	@$(MAKE) --no-print-directory kernel module userspace
+	@$(ROOT)/scripts/soak $(SOAK_ARGS)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(ROOT) clean

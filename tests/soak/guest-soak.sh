@@ -1,0 +1,226 @@
+#!/bin/bash
+# The soak, guest side (scripts/soak boots the VM and flaps the link from
+# the host): phases of reconfiguration under iperf3 traffic in both
+# directions, each followed by the same checks:
+#   traffic resumes (10/10 pings, TCP both ways), the carrier is up as
+#   QEMU's link is, no counter went backwards, no TX timeout,
+# and one JSON line per phase in $RESULTS/soak.jsonl (cycles, seconds,
+# traffic after, slab and kmemleak figures). Kernel reports (KASAN,
+# lockdep, WARNING, ...) fail the run through the bed's log scan.
+#
+# Environment (counts, all bounded): SOAK_SEED (1), SOAK_RELOADS (200),
+# SOAK_FLAPS (100), SOAK_RESIZES (50), SOAK_MTUS (50), SOAK_STORM_S (300),
+# SOAK_FAULTS (3 rounds of injected RX allocation failures).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../vm/lib.sh"
+require_env IFACE PEER GUEST_IP RESULTS NAPILAB_ROOT
+# shellcheck source=qemu/guest/net-setup
+. "$NAPILAB_ROOT/qemu/guest/net-setup"
+
+seed=${SOAK_SEED:-1}
+RANDOM=$seed
+reloads=${SOAK_RELOADS:-200}
+flaps=${SOAK_FLAPS:-100}
+resizes=${SOAK_RESIZES:-50}
+mtus=${SOAK_MTUS:-50}
+storm_s=${SOAK_STORM_S:-300}
+faults=${SOAK_FAULTS:-3}
+module=${NAPILAB_MODULE:-$NAPILAB_ROOT/driver/e1k_napi.ko}
+report=$RESULTS/soak.jsonl
+: >"$report"
+
+log() { echo "soak: $*"; echo "<6>napilab soak: $*" >/dev/kmsg; }
+
+# --- traffic in both directions, kept running across the phases -------------------
+traffic_pid=""
+start_traffic() {
+	(
+		# Each client is bounded; a reload or flap kills it and the loop
+		# starts the next one (at most one per second).
+		end=$((SECONDS + 7200))
+		while ((SECONDS < end)); do
+			timeout -s KILL 40 iperf3 -c "$PEER" --bidir -t 30 >/dev/null 2>&1 || sleep 1
+		done
+	) 2>/dev/null &
+	traffic_pid=$!
+}
+stop_traffic() {
+	[[ -n $traffic_pid ]] || return 0
+	kill "$traffic_pid" 2>/dev/null || true
+	pkill -KILL -x iperf3 2>/dev/null || true
+	wait "$traffic_pid" 2>/dev/null || true
+	traffic_pid=""
+}
+trap stop_traffic EXIT
+
+# --- the checks after each phase -----------------------------------------------------
+counters() { ethtool -S "$IFACE" | awk -F': *' 'NR > 1 { gsub(/^ +/, "", $1); print $1, $2 }'; }
+
+# never_backwards BEFORE AFTER - every counter in AFTER >= its value in BEFORE.
+never_backwards() {
+	awk 'NR == FNR { before[$1] = $2; next }
+		($1 in before) && $2 < before[$1] { printf "%s %s -> %s\n", $1, before[$1], $2; bad = 1 }
+		END { exit bad }' "$1" "$2"
+}
+
+# check_phase NAME CYCLES SECONDS [BEFORE] - the invariants, then the JSON line.
+check_phase() {
+	local name=$1 cycles=$2 seconds=$3 before=${4:-} after mbps_tx mbps_rx slab leaks
+	stop_traffic
+	configure_nic || fail "$name: no carrier after the phase"
+	wait_ping 30 || fail "$name: no ping answered 30 s after the phase"
+	ping -c 10 -i 0.2 -W 2 "$PEER" | grep -q ' 10 received' || fail "$name: not 10/10 pings after the phase"
+	mbps_tx=$(iperf3_json -t 3 | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
+	mbps_rx=$(iperf3_json -t 3 -R | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
+	((mbps_tx > 0 && mbps_rx > 0)) || fail "$name: TCP after the phase: $mbps_tx / $mbps_rx Mb/s"
+	[[ $(cat "/sys/class/net/$IFACE/carrier") == 1 ]] || fail "$name: carrier down while QEMU's link is up"
+	if [[ -n $before ]]; then
+		after=$RESULTS/counters-$name-after.txt
+		counters >"$after"
+		never_backwards "$before" "$after" || fail "$name: counters went backwards"
+	fi
+	(($(ethtool_stat "$IFACE" tx_timeouts) == 0)) || fail "$name: TX timeouts: $(ethtool_stat "$IFACE" tx_timeouts)"
+	! dmesg | grep -q 'TX timeout' || fail "$name: the kernel log has a TX timeout"
+	slab=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
+	leaks=null
+	if [[ -w /sys/kernel/debug/kmemleak ]]; then
+		echo scan >/sys/kernel/debug/kmemleak
+		sleep 2
+		echo scan >/sys/kernel/debug/kmemleak
+		leaks=$(grep -c '^unreferenced object' /sys/kernel/debug/kmemleak || true)
+		((leaks == 0)) || fail "$name: kmemleak: $leaks suspected leaks: $(head -n 20 /sys/kernel/debug/kmemleak)"
+	fi
+	printf '{"phase":"%s","cycles":%d,"seconds":%d,"tcp_tx_mbps":%d,"tcp_rx_mbps":%d,"slab_kb":%d,"kmemleak":%s,"mem_available_kb":%d}\n' \
+		"$name" "$cycles" "$seconds" "$mbps_tx" "$mbps_rx" "$slab" "$leaks" \
+		"$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)" >>"$report"
+	pass "$name: $cycles cycles in ${seconds} s; then 10/10 pings, TCP $mbps_tx / $mbps_rx Mb/s, slab $slab kB, kmemleak $leaks"
+}
+
+wait_ping() {
+	local limit=$1 start=$SECONDS
+	until ping -c 1 -W 1 "$PEER" >/dev/null 2>&1; do
+		((SECONDS - start < limit)) || return 1
+	done
+}
+
+snapshot() { counters >"$RESULTS/counters-$1-before.txt"; echo "$RESULTS/counters-$1-before.txt"; }
+
+# --- 1. rmmod/insmod under traffic ------------------------------------------------------
+log "phase reload: $reloads rmmod/insmod cycles"
+start_traffic
+t0=$SECONDS
+for ((i = 0; i < reloads; i++)); do
+	rmmod e1k_napi || fail "reload $i: rmmod failed"
+	# shellcheck disable=SC2086 # parameters are a word list
+	insmod "$module" ${NAPILAB_MODULE_PARAMS:-} || fail "reload $i: insmod failed"
+	configure_nic || fail "reload $i: no carrier"
+	((i % 20)) || sleep 1 # let traffic get going now and then
+done
+check_phase reload "$reloads" $((SECONDS - t0))
+
+# --- 2. link flaps from the QEMU monitor (host side) -------------------------------------
+log "phase flaps: $flaps link flaps from the host"
+before=$(snapshot flaps)
+changes0=$(cat "/sys/class/net/$IFACE/carrier_changes")
+start_traffic
+t0=$SECONDS
+rm -f "$RESULTS/flap.done"
+echo "$flaps" >"$RESULTS/flap.request"
+# 0.6 s off + 1.6 s on per flap on the host (QEMU's autonegotiation needs
+# ~0.5 s after link-on): bound the wait at 4 s per flap.
+for ((i = 0; i < flaps * 40; i++)); do
+	[[ ! -e $RESULTS/flap.done ]] || break
+	sleep 0.1
+done
+[[ -e $RESULTS/flap.done ]] || fail "the host did not finish the link flaps"
+sleep 2
+changes=$(($(cat "/sys/class/net/$IFACE/carrier_changes") - changes0))
+done_flaps=$(cat "$RESULTS/flap.done")
+((changes >= 2 * done_flaps)) || fail "flaps: $done_flaps link flaps, only $changes carrier changes seen"
+pass "flaps: $done_flaps link flaps from the monitor, $changes carrier changes"
+check_phase flaps "$done_flaps" $((SECONDS - t0)) "$before"
+
+# --- 3. ring resizes under traffic ------------------------------------------------------
+sizes=(80 128 256 512 1024 2048 4096)
+log "phase resize: $resizes ring resizes"
+before=$(snapshot resize)
+start_traffic
+t0=$SECONDS
+for ((i = 0; i < resizes; i++)); do
+	ethtool -G "$IFACE" rx "${sizes[RANDOM % 7]}" tx "${sizes[RANDOM % 7]}" ||
+		fail "resize $i: ethtool -G failed"
+done
+ethtool -G "$IFACE" rx 256 tx 256
+check_phase resize "$resizes" $((SECONDS - t0)) "$before"
+
+# --- 4. MTU changes under traffic -------------------------------------------------------
+log "phase mtu: $mtus MTU changes"
+before=$(snapshot mtu)
+start_traffic
+t0=$SECONDS
+for ((i = 0; i < mtus; i++)); do
+	mtu=$((68 + (RANDOM * 32768 + RANDOM) % (16106 - 68 + 1)))
+	((i % 5)) || mtu=$((i % 10 ? 68 : 16106)) # the ends as well
+	ip link set "$IFACE" mtu "$mtu" || fail "mtu $i: ip link set mtu $mtu failed"
+done
+ip link set "$IFACE" mtu 1500
+check_phase mtu "$mtus" $((SECONDS - t0)) "$before"
+
+# --- 5. a seeded storm of every kind of change ------------------------------------------
+log "phase storm: ${storm_s} s, seed $seed"
+before=$(snapshot storm)
+start_traffic
+t0=$SECONDS
+ops=0
+onoff=(on off)
+tests=(online offline)
+while ((SECONDS - t0 < storm_s)); do
+	case $((RANDOM % 9)) in
+	0) ethtool -G "$IFACE" rx "${sizes[RANDOM % 7]}" tx "${sizes[RANDOM % 7]}" ;;
+	1) ethtool -C "$IFACE" adaptive-rx off rx-usecs $((RANDOM % 4 * 250)) ;;
+	2) ethtool -C "$IFACE" adaptive-rx "${onoff[RANDOM % 2]}" ;;
+	3) ethtool -C "$IFACE" tx-usecs $((RANDOM % 3 * 500)) ;;
+	4) ethtool -K "$IFACE" tso "${onoff[RANDOM % 2]}" ;;
+	5) ip link set "$IFACE" mtu $((RANDOM % 2 ? 1500 : 68 + RANDOM % 9000)) ;;
+	6) ip link set "$IFACE" down; ip link set "$IFACE" up ;;
+	7) ip link set "$IFACE" promisc "${onoff[RANDOM % 2]}" ;;
+	8) ethtool -t "$IFACE" "${tests[RANDOM % 2]}" >/dev/null || true ;;
+	esac >/dev/null 2>&1 || fail "storm op $ops failed"
+	ops=$((ops + 1))
+done
+ethtool -G "$IFACE" rx 256 tx 256
+ethtool -C "$IFACE" adaptive-rx off rx-usecs 0 tx-usecs 0
+ethtool -K "$IFACE" tso on
+ip link set "$IFACE" mtu 1500 promisc off
+check_phase storm "$ops" $((SECONDS - t0)) "$before"
+
+# --- 6. RX allocations failing while a flood arrives -----------------------------------
+bus=$(ethtool -i "$IFACE" | awk '/^bus-info:/ { print $2 }')
+knob=/sys/kernel/debug/e1k_napi/$bus/fail_rx_alloc
+log "phase faults: $faults rounds of RX allocation failures under a flood"
+before=$(snapshot faults)
+t0=$SECONDS
+kicks0=$(ethtool_stat "$IFACE" rx_refill_kicks)
+failed0=$(ethtool_stat "$IFACE" rx_alloc_failed)
+injected=0
+for ((i = 0; i < faults; i++)); do
+	rx0=$(ethtool_stat "$IFACE" rx_packets)
+	timeout -s KILL 40 iperf3 -c "$PEER" -t 8 -u -b 40M -l 1400 -R >/dev/null 2>&1 &
+	flood=$!
+	sleep 2
+	(($(ethtool_stat "$IFACE" rx_packets) - rx0 > 1000)) || fail "faults round $i: the UDP flood did not arrive"
+	n=$((20 + RANDOM % 60))
+	echo "$n" >"$knob"
+	injected=$((injected + n))
+	wait "$flood" || true
+	for ((j = 0; j < 100 && $(cat "$knob") > 0; j++)); do sleep 0.1; done
+	[[ $(cat "$knob") == 0 ]] || fail "faults round $i: $(cat "$knob") failures never consumed"
+done
+kicks=$(($(ethtool_stat "$IFACE" rx_refill_kicks) - kicks0))
+failed=$(($(ethtool_stat "$IFACE" rx_alloc_failed) - failed0))
+((failed >= injected)) || fail "faults: rx_alloc_failed +$failed for $injected injected"
+((kicks >= 1)) || fail "faults: the ring never ran empty (0 refill kicks)"
+pass "faults: $injected injected allocation failures counted ($failed), $kicks empty-ring recoveries"
+check_phase faults "$faults" $((SECONDS - t0)) "$before"
+log "done"
