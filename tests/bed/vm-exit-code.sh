@@ -13,10 +13,12 @@ rc=$?
 expect_eq "exit code of 'exit 7'" 7 "$rc"
 expect_match "the command's output is streamed" "from-guest" "$out"
 
-start=$SECONDS
 out=$("$run_vm" --name bed-timeout --driver none --timeout 5 -- sleep 600 2>&1)
 rc=$?
-elapsed=$((SECONDS - start))
+# From the run folder's creation, after any wait for NAPILAB_VM_LOCK.
+rundir=$(sed -n 's/^run-vm: run folder //p' <<<"$out")
+[[ -f $rundir/run.env ]] || fail "the timeout run named no run folder"
+elapsed=$(($(date +%s) - $(stat -c %Y "$rundir/run.env" 2>/dev/null || date +%s)))
 expect_eq "exit status of a command that overruns --timeout" 124 "$rc"
 expect_match "the overrun is reported" "TIMEOUT: the command ran longer than 5 s" "$out"
 expect "the overrun is stopped ($elapsed s)" test "$elapsed" -lt 120
