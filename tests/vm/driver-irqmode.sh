@@ -27,7 +27,9 @@ for ((i = 0; i < lines; i++)); do
 done
 sleep 1
 sent=$(($(ethtool_stat "$IFACE" hw_tx_good_packets) - sent0))
-((sent >= lines && sent <= lines + 10)) || fail "$lines netconsole lines, QEMU sent $sent frames"
+# At least one frame per line; other kernel messages go out too (seen:
+# 0, 1 and 65 more in three runs), so the upper bound is loose.
+((sent >= lines && sent <= 2 * lines)) || fail "$lines netconsole lines, QEMU sent $sent frames"
 pass "netconsole over mode=irq: $lines lines, QEMU sent $sent frames"
 
 # Loaded: TX saturated (the queue stops, so netpoll tickles the device),
