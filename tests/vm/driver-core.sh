@@ -28,18 +28,26 @@ pass "iperf3 TCP 10 s: guest->peer $tx_mbps Mb/s, peer->guest $rx_mbps Mb/s"
 
 # --- 64-byte UDP flood, counters vs iperf3 -------------------------------------
 rx_before=$(iface_stat "$IFACE" rx_packets)
+hw_before=$(ethtool_stat "$IFACE" hw_rx_good_packets)
 json=$(iperf3_json -t 5 -u -l 64 -b 10M -R)
 rx_after=$(iface_stat "$IFACE" rx_packets)
+hw_after=$(ethtool_stat "$IFACE" hw_rx_good_packets)
 sent=$(json_get 'd["end"]["sum"]["packets"]' <<<"$json")
 lost=$(json_get 'd["end"]["sum"]["lost_packets"]' <<<"$json")
 rx_delta=$((rx_after - rx_before))
-python3 - "$sent" "$rx_delta" <<'PY' || fail "interface RX count disagrees with iperf3 by more than 1 %"
-import sys
-sent, received = int(sys.argv[1]), int(sys.argv[2])
-# The interface also counts iperf3's control connection: a few dozen packets.
-sys.exit(0 if sent > 0 and abs(received - sent) <= 0.01 * sent + 100 else 1)
-PY
-pass "UDP 64 B peer->guest 5 s: iperf3 sent $sent, $IFACE received $rx_delta ($((rx_delta / 5)) pps), app lost $lost"
+hw_delta=$((hw_after - hw_before))
+counts="iperf3 sent $sent, QEMU delivered $hw_delta, $IFACE received $rx_delta"
+# The driver's count against QEMU's (GPRC): the same frames, exactly, but
+# for the few that arrive between the two reads.
+((rx_delta >= hw_delta - 20 && rx_delta <= hw_delta + 20)) ||
+	fail "the driver's RX count disagrees with QEMU's: $counts"
+# Against the sender: the interface also counts iperf3's control connection
+# (a few dozen packets); frames the host's tap queue drops before QEMU reads
+# them never reach the NIC (0-0.5 % seen on a quiet host, more when the
+# host's 2 cores are busy elsewhere: allow 10 %).
+((sent > 0 && rx_delta <= sent + 100 && rx_delta * 10 >= sent * 9)) ||
+	fail "the interface's RX count is off iperf3's: $counts"
+pass "UDP 64 B peer->guest 5 s: $counts ($((rx_delta / 5)) pps), app lost $lost"
 
 tx_before=$(iface_stat "$IFACE" tx_packets)
 json=$(iperf3_json -t 3 -u -l 64 -b 5M)
