@@ -24,7 +24,8 @@ vm_pid=$!
 # The run may first wait for NAPILAB_VM_LOCK (other runs): up to 10 minutes.
 sock=""
 for ((i = 0; i < 6000; i++)); do
-	sock=$(ls "$root"/out/vm/*-"$name"-"$vm_pid"/monitor.sock 2>/dev/null) && break
+	# The link appears first; the socket once QEMU listens.
+	sock=$(ls "$root"/out/vm/*-"$name"-"$vm_pid"/monitor.sock 2>/dev/null) && [[ -S $sock ]] && break
 	kill -0 "$vm_pid" 2>/dev/null || break
 	sleep 0.1
 done
