@@ -22,7 +22,7 @@ all: module userspace
 help:
 	@echo "make deps       install the Debian packages the project needs (root; idempotent)"
 	@echo "make kernel     fetch + unpack Debian's kernel image matching the headers into .cache/"
-	@echo "make debug-kernel  build the debug kernel (KASAN, lockdep, kmemleak...) into .cache/ (long; once per machine)"
+	@echo "make debug-kernel  build the debug kernel (KASAN, lockdep, kmemleak...) into .cache/ (40 min on 2 busy cores; once per machine)"
 	@echo "make module     build driver/e1k_napi.ko (KDIR=$(KDIR))"
 	@echo "make userspace  build the C++ side with CMake into $(BUILD)"
 	@echo "make unit       host unit tests only"
