@@ -28,17 +28,18 @@ pass "iperf3 TCP 10 s: guest->peer $tx_mbps Mb/s, peer->guest $rx_mbps Mb/s"
 
 # --- 64-byte UDP flood, counters vs iperf3 -------------------------------------
 rx_before=$(iface_stat "$IFACE" rx_packets)
-hw_before=$(ethtool_stat "$IFACE" hw_rx_good_packets)
+hw_before=$(ethtool_stat "$IFACE" hw_rx_total_packets)
 json=$(iperf3_json -t 5 -u -l 64 -b 10M -R)
 rx_after=$(iface_stat "$IFACE" rx_packets)
-hw_after=$(ethtool_stat "$IFACE" hw_rx_good_packets)
+hw_after=$(ethtool_stat "$IFACE" hw_rx_total_packets)
 sent=$(json_get 'd["end"]["sum"]["packets"]' <<<"$json")
 lost=$(json_get 'd["end"]["sum"]["lost_packets"]' <<<"$json")
 rx_delta=$((rx_after - rx_before))
 hw_delta=$((hw_after - hw_before))
 counts="iperf3 sent $sent, QEMU delivered $hw_delta, $IFACE received $rx_delta"
-# The driver's count against QEMU's (GPRC): the same frames, exactly, but
-# for the few that arrive between the two reads.
+# The driver's count against QEMU's (TPR; its GPRC is a copy of TPR made at
+# each frame, which a fold between the two reads counts twice): the same
+# frames, exactly, but for the few that arrive between the two reads.
 ((rx_delta >= hw_delta - 20 && rx_delta <= hw_delta + 20)) ||
 	fail "the driver's RX count disagrees with QEMU's: $counts"
 # Against the sender: the interface also counts iperf3's control connection

@@ -74,9 +74,10 @@ pass "RX allocations failing under iperf3 -R: $kicks refill kicks; ping after ${
 # the stack, as the driver does not claim NETIF_F_GSO_ROBUST: every segment
 # must still leave the NIC. No 6.1 path hands the driver one buffer past
 # 16 bits (TCP's page fragments are at most 32 KiB), so the cut itself is a
-# guard no test can reach. QEMU counts what it puts on the wire (GPTC,
-# read-to-clear, folded into hw_tx_good_packets); the peer's address is
-# resolved by one ping first.
+# guard no test can reach. QEMU counts what it puts on the wire (TPT,
+# read-to-clear, folded into hw_tx_total_packets; not GPTC, which QEMU
+# copies from TPT at each send, so a fold between the two reads counts
+# twice); the peer's address is resolved by one ping first.
 ping -c 1 -W 2 "$PEER" >/dev/null || fail "no ping to the peer"
 peer_mac=$(ip neigh show "$PEER" dev "$IFACE" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
 [[ -n $peer_mac ]] || fail "no neighbour entry for $PEER"
@@ -84,12 +85,12 @@ peer_mac=$(ip neigh show "$PEER" dev "$IFACE" | awk '{ for (i = 1; i < NF; i++) 
 # 30000 paged: head and page fragments.
 for spec in 65535 70000 "30000 --paged"; do
 	read -r length flag <<<"$spec"
-	sent0=$(ethtool_stat "$IFACE" hw_tx_good_packets)
+	sent0=$(ethtool_stat "$IFACE" hw_tx_total_packets)
 	# shellcheck disable=SC2086 # flag is empty or one word
 	segs=$("$here/tools/gso-send" "$IFACE" "$peer_mac" "$GUEST_IP" "$PEER" 9 "$length" $flag) ||
 		fail "gso-send $spec failed"
 	sleep 1
-	sent=$(($(ethtool_stat "$IFACE" hw_tx_good_packets) - sent0))
+	sent=$(($(ethtool_stat "$IFACE" hw_tx_total_packets) - sent0))
 	# Other frames in that second (ARP, IPv6 neighbour discovery): a few.
 	((sent >= segs && sent <= segs + 6)) ||
 		fail "GSO packet of $length bytes ($spec): QEMU sent $sent frames, expected $segs segments"

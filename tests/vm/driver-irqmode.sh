@@ -21,14 +21,16 @@ trap 'rmmod netconsole 2>/dev/null || true' EXIT
 
 # Quiet: each line printed is one UDP frame that QEMU sends.
 lines=200
-sent0=$(ethtool_stat "$IFACE" hw_tx_good_packets)
+sent0=$(ethtool_stat "$IFACE" hw_tx_total_packets)
 for ((i = 0; i < lines; i++)); do
 	echo "<6>napilab: netconsole line $i" >/dev/kmsg
 done
 sleep 1
-sent=$(($(ethtool_stat "$IFACE" hw_tx_good_packets) - sent0))
-# At least one frame per line; other kernel messages go out too (seen:
-# 0, 1 and 65 more in three runs), so the upper bound is loose.
+sent=$(($(ethtool_stat "$IFACE" hw_tx_total_packets) - sent0))
+# At least one frame per line. QEMU's TPT (hw_tx_total_packets) counts
+# every frame it sends; its GPTC is a copy of TPT made at each send, so a
+# read-to-clear fold that lands between the two reads counts frames twice
+# (200 lines showed as 265 and 560 "good" frames): not a source to trust.
 ((sent >= lines && sent <= 2 * lines)) || fail "$lines netconsole lines, QEMU sent $sent frames"
 pass "netconsole over mode=irq: $lines lines, QEMU sent $sent frames"
 
