@@ -19,6 +19,9 @@ check_refused "bad timeout" "--timeout must be a positive number" --timeout 0 --
 check_refused "bad smp" "--smp must be" --smp x -- true
 check_refused "unknown option" "unknown option '--frobnicate'" --frobnicate -- true
 check_refused "missing value" "option --mem needs a value" --mem
+check_refused "--modules without --kernel PATH" "--modules goes with --kernel PATH, not 'rt'" \
+	--kernel rt --modules /tmp -- true
+check_refused "empty --kernel" "--kernel needs debian, rt, debug or a PATH" --kernel "" -- true
 check_refused "too long a name" "at most 200 characters" --name "$(printf 'x%.0s' {1..201})" -- true
 out=$("$run_vm" --help 2>&1)
 expect_eq "--help exit status" 0 "$?"

@@ -37,9 +37,8 @@ lost=$(json_get 'd["end"]["sum"]["lost_packets"]' <<<"$json")
 rx_delta=$((rx_after - rx_before))
 hw_delta=$((hw_after - hw_before))
 counts="iperf3 sent $sent, QEMU delivered $hw_delta, $IFACE received $rx_delta"
-# The driver's count against QEMU's (TPR; its GPRC is a copy of TPR made at
-# each frame, which a fold between the two reads counts twice): the same
-# frames, exactly, but for the few that arrive between the two reads.
+# The driver's count against QEMU's (TPR, every frame the model delivers):
+# the same frames, exactly, but for the few that arrive between the reads.
 ((rx_delta >= hw_delta - 20 && rx_delta <= hw_delta + 20)) ||
 	fail "the driver's RX count disagrees with QEMU's: $counts"
 # Against the sender: the interface also counts iperf3's control connection

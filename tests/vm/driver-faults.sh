@@ -75,9 +75,8 @@ pass "RX allocations failing under iperf3 -R: $kicks refill kicks; ping after ${
 # must still leave the NIC. No 6.1 path hands the driver one buffer past
 # 16 bits (TCP's page fragments are at most 32 KiB), so the cut itself is a
 # guard no test can reach. QEMU counts what it puts on the wire (TPT,
-# read-to-clear, folded into hw_tx_total_packets; not GPTC, which QEMU
-# copies from TPT at each send, so a fold between the two reads counts
-# twice); the peer's address is resolved by one ping first.
+# read-to-clear, folded into hw_tx_total_packets); the peer's address is
+# resolved by one ping first.
 ping -c 1 -W 2 "$PEER" >/dev/null || fail "no ping to the peer"
 peer_mac=$(ip neigh show "$PEER" dev "$IFACE" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
 [[ -n $peer_mac ]] || fail "no neighbour entry for $PEER"

@@ -28,9 +28,9 @@ done
 sleep 1
 sent=$(($(ethtool_stat "$IFACE" hw_tx_total_packets) - sent0))
 # At least one frame per line. QEMU's TPT (hw_tx_total_packets) counts
-# every frame it sends; its GPTC is a copy of TPT made at each send, so a
-# read-to-clear fold that lands between the two reads counts frames twice
-# (200 lines showed as 265 and 560 "good" frames): not a source to trust.
+# every frame it sends (Debian's QEMU 7.2 counts GPTC on its own too: good
+# and total agreed within 1 over 3 x 200 lines; the bound allows for the
+# neighbour traffic of a quiet second).
 ((sent >= lines && sent <= 2 * lines)) || fail "$lines netconsole lines, QEMU sent $sent frames"
 pass "netconsole over mode=irq: $lines lines, QEMU sent $sent frames"
 

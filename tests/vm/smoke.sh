@@ -4,9 +4,29 @@
 # throughput, and the NIC's interrupt count grows under traffic.
 # napilab-vm: nic=e1000 driver=inbox timeout=180
 # napilab-vm: nic=virtio driver=inbox timeout=180
+# On Debian's PREEMPT_RT kernel (run-vm --kernel rt), with e1k_napi built
+# against its headers; there it also checks that the kernel is an RT one
+# and that the NIC's interrupt handler runs in its own thread (forced
+# threading), as PREEMPT_RT makes every non-NO_THREAD handler.
+# napilab-vm: nic=e1000 driver=ours kernel=rt timeout=180
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-require_env IFACE PEER GUEST_IP RESULTS
+require_env IFACE PEER GUEST_IP RESULTS NAPILAB_KERNEL NAPILAB_KERNEL_RELEASE
+
+# The kernel that runs is the one the bed says it booted.
+[[ $(uname -r) == "$NAPILAB_KERNEL_RELEASE" ]] ||
+	fail "the bed booted '$NAPILAB_KERNEL_RELEASE' ($NAPILAB_KERNEL), the guest runs $(uname -r)"
+pass "kernel $(uname -r) ($NAPILAB_KERNEL)"
+if [[ $NAPILAB_KERNEL == rt ]]; then
+	[[ $(cat /sys/kernel/realtime 2>/dev/null) == 1 ]] ||
+		fail "--kernel rt runs a kernel without PREEMPT_RT (no /sys/kernel/realtime; uname -v: $(uname -v))"
+	irqs=$(nic_irq_numbers "$IFACE") || fail "no /proc/interrupts line for $IFACE"
+	for irq in $irqs; do
+		pgrep -x "irq/$irq-$IFACE" >/dev/null ||
+			fail "PREEMPT_RT: no thread irq/$irq-$IFACE for $IFACE's interrupt ($(pgrep -l '^irq/' | tr '\n' ' '))"
+	done
+	pass "PREEMPT_RT ($(uname -v | grep -o 'PREEMPT_RT' | head -n 1)), $IFACE's interrupt in thread irq/$irqs-$IFACE"
+fi
 
 [[ $(cat "/sys/class/net/$IFACE/carrier") == 1 ]] || fail "$IFACE has no carrier"
 pass "$IFACE is up, carrier 1, driver $(basename "$(readlink "/sys/class/net/$IFACE/device/driver")")"
