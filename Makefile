@@ -15,7 +15,7 @@ KABI   ?= $(shell $(ROOT)/qemu/kernel-abi 2>/dev/null)
 KDIR   ?= /lib/modules/$(KABI)/build
 CMAKE_FLAGS ?=
 
-.PHONY: all help deps kernel debug-kernel module userspace unit unit-asan vm-test test check demo lint bench soak clean
+.PHONY: all help deps kernel debug-kernel module userspace unit unit-asan vm-test test check check-debug demo lint bench soak clean
 
 all: module userspace
 
@@ -33,6 +33,7 @@ help:
 	@echo "make lint       checkpatch --strict, sparse, W=1, clang-format, clang-tidy"
 	@echo "make bench      long benchmarks and the HTML report (not part of check)"
 	@echo "make soak       reload/flap/resize/MTU/storm/fault soak of e1k_napi under traffic (~30 min; SOAK_ARGS=--quick ~8)"
+	@echo "make check-debug  the driver VM tests and the soak on the debug kernel (KASAN, lockdep, kmemleak...; needs make debug-kernel; CHECK_DEBUG_ARGS=--quick)"
 
 deps:
 	@$(ROOT)/scripts/install-deps
@@ -70,7 +71,7 @@ unit-asan:
 test: kernel module userspace
 	@$(ROOT)/scripts/lint kernel
 	mkdir -p $(ROOT)/out
-	cd $(BUILD) && ctest --output-on-failure --output-junit $(ROOT)/out/junit.xml
+	cd $(BUILD) && ctest --output-on-failure -LE '^debug$$' --output-junit $(ROOT)/out/junit.xml
 	@$(MAKE) --no-print-directory unit-asan
 
 check: deps
@@ -93,6 +94,13 @@ SOAK_ARGS ?=
 soak: deps
 	@$(MAKE) --no-print-directory kernel module userspace
 	@$(ROOT)/scripts/soak $(SOAK_ARGS)
+
+# The debug lane: the driver VM tests (CTest label "debug") and the soak on
+# the debug kernel. CHECK_DEBUG_ARGS="--quick" runs the soak's small counts.
+CHECK_DEBUG_ARGS ?=
+check-debug: deps
+	@$(MAKE) --no-print-directory kernel module userspace
+	@$(ROOT)/scripts/check-debug $(CHECK_DEBUG_ARGS)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(ROOT) clean

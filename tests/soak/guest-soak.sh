@@ -10,7 +10,9 @@
 #
 # Environment (counts, all bounded): SOAK_SEED (1), SOAK_RELOADS (200),
 # SOAK_FLAPS (100), SOAK_RESIZES (50), SOAK_MTUS (50), SOAK_STORM_S (300),
-# SOAK_FAULTS (3 rounds of injected RX allocation failures).
+# SOAK_FAULTS (3 rounds of injected RX allocation failures, through our
+# debugfs knob, then as many rounds of the kernel's failslab where the kernel
+# has it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../vm/lib.sh"
@@ -196,6 +198,19 @@ ip link set "$IFACE" mtu 1500 promisc off
 check_phase storm "$ops" $((SECONDS - t0)) "$before"
 
 # --- 6. RX allocations failing while a flood arrives -----------------------------------
+# start_flood WHAT - 8 s of TCP peer->guest in the background ($flood), and
+# wait until it arrives: full-sized frames in 64-frame polls drain the ring
+# within ~16 refill attempts, so failing refills are sure to empty it (a
+# slow UDP stream takes one attempt per poll of a few frames and uses the
+# failures up before the ring drains).
+start_flood() {
+	local rx0
+	rx0=$(ethtool_stat "$IFACE" rx_packets)
+	timeout -s KILL 40 iperf3 -c "$PEER" -t 8 -R >/dev/null 2>&1 &
+	flood=$!
+	sleep 2
+	(($(ethtool_stat "$IFACE" rx_packets) - rx0 > 1000)) || fail "$1: the flood did not arrive"
+}
 bus=$(ethtool -i "$IFACE" | awk '/^bus-info:/ { print $2 }')
 knob=/sys/kernel/debug/e1k_napi/$bus/fail_rx_alloc
 log "phase faults: $faults rounds of RX allocation failures under a flood"
@@ -205,15 +220,7 @@ kicks0=$(ethtool_stat "$IFACE" rx_refill_kicks)
 failed0=$(ethtool_stat "$IFACE" rx_alloc_failed)
 injected=0
 for ((i = 0; i < faults; i++)); do
-	rx0=$(ethtool_stat "$IFACE" rx_packets)
-	# TCP peer->guest: full-sized frames in 64-frame polls drain the
-	# ring within ~16 refill attempts, so it is sure to run empty (a
-	# slow UDP stream takes one attempt per poll of a few frames and
-	# uses the failures up before the ring drains).
-	timeout -s KILL 40 iperf3 -c "$PEER" -t 8 -R >/dev/null 2>&1 &
-	flood=$!
-	sleep 2
-	(($(ethtool_stat "$IFACE" rx_packets) - rx0 > 1000)) || fail "faults round $i: the flood did not arrive"
+	start_flood "faults round $i"
 	n=$((20 + RANDOM % 40))
 	echo "$n" >"$knob"
 	injected=$((injected + n))
@@ -227,4 +234,79 @@ failed=$(($(ethtool_stat "$IFACE" rx_alloc_failed) - failed0))
 ((kicks >= 1)) || fail "faults: the ring never ran empty (0 refill kicks)"
 pass "faults: $injected injected allocation failures counted ($failed), $kicks empty-ring recoveries"
 check_phase faults "$faults" $((SECONDS - t0)) "$before"
+
+# --- 7. the kernel's own fault injection: failslab on skb heads under a flood --------
+# Not our debugfs knob this time, but the allocator failing for real:
+# failslab (CONFIG_FAILSLAB, the debug kernel) scoped by its cache filter to
+# skbuff_head_cache, where every skb head comes from (the RX refill's
+# netdev_alloc_skb, but also the guest's TCP ACKs), for a window of N
+# failures (times) at probability 100. Each forced failure dumps its stack
+# (verbose 2, no rate limit): the kernel's own record of which failures hit
+# e1k_napi's refill, against which the driver's rx_alloc_failed is judged.
+# Debian's kernel has no fault injection: the phase is a visible SKIP there.
+fs=/sys/kernel/debug/failslab
+slabflag=/sys/kernel/slab/skbuff_head_cache/failslab
+failslab_off() {
+	[[ -d $fs ]] || return 0
+	echo 0 >"$fs/probability" 2>/dev/null || true
+	echo 0 >"$fs/times" 2>/dev/null || true
+	echo N >"$fs/cache-filter" 2>/dev/null || true
+	echo 0 >"$slabflag" 2>/dev/null || true
+}
+if [[ ! -d $fs ]]; then
+	echo "SKIP: failslab: this kernel has no CONFIG_FAILSLAB ($(uname -r)); run the soak on --kernel debug"
+	printf '{"phase":"failslab","skipped":"no CONFIG_FAILSLAB in %s"}\n' "$(uname -r)" >>"$report"
+elif ! echo 1 >"$slabflag" 2>/dev/null; then
+	fail "failslab: cannot mark skbuff_head_cache ($slabflag): the filter would fail every slab cache"
+else
+	trap 'failslab_off; stop_traffic' EXIT
+	log "phase failslab: $faults rounds of skbuff_head_cache failures under a flood"
+	before=$(snapshot failslab)
+	t0=$SECONDS
+	kicks0=$(ethtool_stat "$IFACE" rx_refill_kicks)
+	failed0=$(ethtool_stat "$IFACE" rx_alloc_failed)
+	echo Y >"$fs/cache-filter"
+	echo N >"$fs/task-filter"
+	echo 1 >"$fs/interval"
+	echo 0 >"$fs/space"
+	echo 2 >"$fs/verbose"
+	echo 0 >"$fs/verbose_ratelimit_interval_ms"
+	forced=0 ours=0
+	for ((i = 0; i < faults; i++)); do
+		start_flood "failslab round $i"
+		n=$((10 + RANDOM % 20))
+		marker="napilab soak: failslab round $i of $faults, $n failures"
+		echo "<6>$marker" >/dev/kmsg
+		echo "$n" >"$fs/times"
+		echo 100 >"$fs/probability"
+		for ((j = 0; j < 100 && $(cat "$fs/times") > 0; j++)); do sleep 0.1; done
+		left=$(cat "$fs/times")
+		echo 0 >"$fs/probability"
+		wait "$flood" || true
+		forced=$((forced + n - left))
+		# The forced failures since the marker whose stack passes
+		# through e1k_napi (a module frame is printed "[e1k_napi]").
+		hits=$(dmesg | awk -v m="$marker" '
+			index($0, m) { on = 1; next }
+			!on { next }
+			/FAULT_INJECTION: forcing a failure/ { n += mine; mine = 0; next }
+			/\[e1k_napi\]/ { mine = 1 }
+			END { print n + mine + 0 }')
+		[[ -n $(dmesg | grep -F "$marker") ]] ||
+			fail "failslab round $i: the kernel log lost its marker (log buffer too small)"
+		ours=$((ours + hits))
+	done
+	failslab_off
+	trap stop_traffic EXIT
+	kicks=$(($(ethtool_stat "$IFACE" rx_refill_kicks) - kicks0))
+	failed=$(($(ethtool_stat "$IFACE" rx_alloc_failed) - failed0))
+	((forced > 0)) || fail "failslab: no failure was forced (times never went down)"
+	((ours > 0)) || fail "failslab: none of the $forced forced failures was in e1k_napi's refill"
+	# Each failure the kernel forced in our refill is one the driver
+	# counts; 2 for a stack whose lines another CPU's printk split.
+	((failed >= ours - 2 && failed <= ours + 2)) ||
+		fail "failslab: rx_alloc_failed +$failed, the kernel forced $ours failures in e1k_napi ($forced in all)"
+	pass "failslab: $forced skb-head allocations failed, $ours of them in e1k_napi's refill, rx_alloc_failed +$failed, $kicks empty-ring recoveries"
+	check_phase failslab "$faults" $((SECONDS - t0)) "$before"
+fi
 log "done"

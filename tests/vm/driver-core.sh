@@ -4,6 +4,7 @@
 # up/down cycles without leaks, rmmod under traffic and reload, and bad
 # module parameters refused. The bed fails the run on any kernel warning.
 # napilab-vm: nic=e1000 driver=ours timeout=420
+# napilab-vm: nic=e1000 driver=ours timeout=420 kernel=debug
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_env IFACE PEER GUEST_IP RESULTS
@@ -45,7 +46,12 @@ counts="iperf3 sent $sent, QEMU delivered $hw_delta, $IFACE received $rx_delta"
 # (a few dozen packets); frames the host's tap queue drops before QEMU reads
 # them never reach the NIC (0-0.5 % seen on a quiet host, more when the
 # host's 2 cores are busy elsewhere: allow 10 %).
-((sent > 0 && rx_delta <= sent + 100 && rx_delta * 10 >= sent * 9)) ||
+# On a slow kernel (the debug kernel: NAPILAB_TIME_SCALE > 1) the guest
+# cannot take 20k pps, the model refuses frames while the ring is empty and
+# the tap queue overflows: only the count against QEMU's holds there.
+floor=9
+((${NAPILAB_TIME_SCALE:-1} == 1)) || floor=1
+((sent > 0 && rx_delta <= sent + 100 && rx_delta * 10 >= sent * floor)) ||
 	fail "the interface's RX count is off iperf3's: $counts"
 pass "UDP 64 B peer->guest 5 s: $counts ($((rx_delta / 5)) pps), app lost $lost"
 

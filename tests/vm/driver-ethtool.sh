@@ -10,6 +10,7 @@
 # napilab-vm: nic=e1000 driver=ours timeout=240
 # napilab-vm: nic=e1000-82544gc driver=ours timeout=240
 # napilab-vm: nic=e1000-82545em driver=ours timeout=240
+# napilab-vm: nic=e1000 driver=ours timeout=240 kernel=debug
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_env IFACE PEER GUEST_IP NAPILAB_ROOT NAPILAB_BUILD

@@ -12,6 +12,7 @@
 # - receive-filter changes racing with down/up: RCTL ends as the flags say.
 # The bed fails the run on any kernel warning.
 # napilab-vm: nic=e1000 driver=ours timeout=360
+# napilab-vm: nic=e1000 driver=ours timeout=360 kernel=debug
 set -euo pipefail
 here=$(dirname "$0")
 . "$here/lib.sh"

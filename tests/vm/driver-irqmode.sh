@@ -6,6 +6,7 @@
 # driver's own counters, while netconsole logs under saturating TX; and by
 # QEMU's count of frames sent (netconsole's lines do leave the NIC).
 # napilab-vm: nic=e1000 driver=ours timeout=240 params="mode=irq"
+# napilab-vm: nic=e1000 driver=ours timeout=240 params="mode=irq" kernel=debug
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_env IFACE PEER GUEST_IP RESULTS NAPILAB_BUILD

@@ -3,6 +3,7 @@
 # carrier, pings, TCP both ways, and RX/TX counters that grow.
 # napilab-vm: nic=e1000-82544gc driver=ours timeout=180
 # napilab-vm: nic=e1000-82545em driver=ours timeout=180
+# napilab-vm: nic=e1000-82545em driver=ours timeout=180 kernel=debug
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_env IFACE PEER

@@ -4,6 +4,7 @@
 # interrupt per packet at low rate, the rx-usecs sweep, reconfiguration under
 # traffic, bad ethtool values, NAPI versus mode=irq.
 # napilab-vm: nic=e1000 driver=ours timeout=360
+# napilab-vm: nic=e1000 driver=ours timeout=360 kernel=debug
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_env IFACE PEER NAPILAB_BUILD RESULTS
