@@ -33,7 +33,7 @@ help:
 	@echo "make lint       checkpatch --strict, sparse, W=1, clang-format, clang-tidy"
 	@echo "make bench      long benchmarks and the HTML report (not part of check)"
 	@echo "make soak       reload/flap/resize/MTU/storm/fault soak of e1k_napi under traffic (~30 min; SOAK_ARGS=--quick ~8)"
-	@echo "make check-debug  the driver VM tests and the soak on the debug kernel (KASAN, lockdep, kmemleak...; needs make debug-kernel; CHECK_DEBUG_ARGS=--quick)"
+	@echo "make check-debug  the driver VM tests and the soak on the debug kernel (KASAN, lockdep, kmemleak...; needs make debug-kernel; CHECK_DEBUG_ARGS=--full for the full soak)"
 
 deps:
 	@$(ROOT)/scripts/install-deps
@@ -96,7 +96,7 @@ soak: deps
 	@$(ROOT)/scripts/soak $(SOAK_ARGS)
 
 # The debug lane: the driver VM tests (CTest label "debug") and the soak on
-# the debug kernel. CHECK_DEBUG_ARGS="--quick" runs the soak's small counts.
+# the debug kernel. CHECK_DEBUG_ARGS="--full" runs the soak's full counts.
 CHECK_DEBUG_ARGS ?=
 check-debug: deps
 	@$(MAKE) --no-print-directory kernel module userspace

@@ -299,7 +299,7 @@ choose_accel() {
 # exit code (6.1 sources: kernel/panic.c, arch/x86/kernel/dumpstack.c,
 # kernel/locking/lockdep.c, mm/kasan, mm/slub.c, lib/ubsan.c, lib/refcount.c,
 # lib/list_debug.c, kernel/watchdog*.c, kernel/dma/debug.c, lib/debugobjects.c,
-# mm/kmemleak.c, net/core/dev.c, lib/ref_tracker.c). Each must start the
+# mm/kmemleak.c, net/core/dev.c, lib/ref_tracker.c, kernel/hung_task.c). Each must start the
 # message, right after the timestamp:
 # a command's text that the guest logs or prints never matches, and neither
 # do a debug kernel's banners ("DMA-API: debugging enabled by kernel
@@ -325,6 +325,7 @@ KERNEL_LOG_REPORTS=(
 	'kmemleak: unreferenced object 0x'                       # each leak, with kmemleak.verbose=1
 	'unregister_netdevice: waiting for .+ to become free'    # a net device reference never put
 	'leaked reference\.'                                     # lib/ref_tracker.c (NET_DEV_REFCNT_TRACKER)
+	'INFO: task .+ blocked for more than [0-9]+ seconds\.'   # kernel/hung_task.c (a task stuck in D state 120 s)
 )
 
 # kernel_log_regex - one ERE for the report formats, anchored at the start

@@ -85,6 +85,9 @@ DMA-API: exceeded 7 overlapping mappings of cacheline 0x0000000000e86a40
 ODEBUG: free active (active state 0) object: ffff888003a1c0c8 object type: timer_list hint: e1k_watchdog+0x0/0x90 [e1k_napi]
 ODEBUG: selftest warnings failed 4 != 5
 kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)
+kmemleak: unreferenced object 0xffff888003a1c000 (size 2048):
+unregister_netdevice: waiting for eth0 to become free. Usage count = 2
+INFO: task ip:312 blocked for more than 120 seconds.
 EOF
 
 # Lines a kernel or the guest prints that are no report: a debug kernel's
@@ -105,6 +108,9 @@ kmemleak: Kernel memory leak detector initialized (mem pool available: 15732)
 kmemleak: Automatic memory scanning thread started
 Lock dependency validator: Copyright (c) 2006 Red Hat, Inc., Ingo Molnar
 napilab-guest: running: echo 'WARNING: CPU: 0 PID: 1 at nowhere' BUG: Oops: 0002 [#1]
+napilab-guest: kmemleak: 0 unreferenced objects after the command (two scans)
+FAULT_INJECTION: forcing a failure.
+name failslab, interval 1, probability 100, space 0, times 19
 WARNING: not a kernel warning
 e1k_napi 0000:00:03.0 eth0: NIC Link is Up 1000 Mbps Full Duplex
 EOF
