@@ -1,106 +1,134 @@
 #!/bin/bash
-# probe() and open() under the kernel's fault injection (the debug kernel:
-# CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC). One allocation at a time fails
-# in the task that binds the device (probe runs in the writer of the bind
-# file) or brings the interface up (ndo_open runs in `ip link set up`):
-# task-filter scopes the failures to that one command, times=1 makes it one
-# failure, interval moves it along the allocations of the path, alternating
-# slab and page allocations. Every attempt must either succeed or fail
-# cleanly: an error to the caller, the device left unbound or down, and the
-# next clean attempt works. The bed fails the run on any KASAN, lockdep,
+# probe() and open() with one allocation failing, swept across the path,
+# through the kernel's own fault injection (the debug kernel: FAILSLAB,
+# FAIL_PAGE_ALLOC). /proc/self/fail-nth makes the N-th slab or page
+# allocation of the writing task fail, once (whatever its GFP flags, with
+# ignore-gfp-wait off): probe runs in the task that writes the PCI address
+# to the driver's bind file, ndo_open in the one that sets IFF_UP through
+# /sys/class/net/IFACE/flags, both from a shell builtin, so the count is
+# that of the path itself. N takes each of the path's first 30 allocations
+# (the driver's own set-up: netdev, BAR, rings, IRQ), then 15 more spread
+# over the rest the clean path makes (measured first: sysfs, the RX
+# buffers). Every attempt must end
+# clean: bound with an interface, or unbound with none (probe); up, or down
+# (open); and a clean attempt after it works. The failures the kernel
+# really forced are counted by the attributes' `times` (each forced failure
+# takes one), not by us. The bed fails the run on any KASAN, lockdep,
 # DMA-API or ODEBUG report, and kmemleak is scanned after the command
-# (rmmod first), so an error path that leaks or frees twice fails here.
-# napilab-vm: nic=e1000 driver=ours timeout=300 kernel=debug
+# (rmmod first): an error path that leaks or frees twice fails here.
+# napilab-vm: nic=e1000 driver=ours timeout=420 kernel=debug
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_env IFACE PEER GUEST_IP RESULTS
 
 slab=/sys/kernel/debug/failslab
 page=/sys/kernel/debug/fail_page_alloc
-[[ -d $slab && -d $page ]] ||
-	fail "no failslab/fail_page_alloc in debugfs: this kernel ($(uname -r)) has no fault injection (run it on --kernel debug)"
+[[ -d $slab && -d $page && -w /proc/self/fail-nth ]] ||
+	fail "no failslab/fail_page_alloc/fail-nth: this kernel ($(uname -r)) has no fault injection (run it on --kernel debug)"
 
 bus=$(ethtool -i "$IFACE" | awk '/^bus-info:/ { print $2 }')
 drv=/sys/bus/pci/drivers/e1k_napi
 [[ -e $drv/$bus ]] || fail "e1k_napi is not bound to $bus"
 
-# arm ATTR N - the N-th allocation (roughly: the count runs on across
-# attempts) of a task with make-it-fail fails, once; sleeping allocations too.
-arm() {
-	echo Y >"$1/task-filter"
-	echo N >"$1/ignore-gfp-wait"
-	[[ $1 == "$slab" ]] || echo N >"$1/ignore-gfp-highmem"
-	echo 1 >"$1/verbose"
-	echo 0 >"$1/space"
-	echo "$2" >"$1/interval"
-	echo 1 >"$1/times"
-	echo 100 >"$1/probability"
-}
-disarm() {
-	local attr
-	for attr in "$slab" "$page"; do
-		echo 0 >"$attr/probability"
-		echo 0 >"$attr/times"
-	done
-}
-trap disarm EXIT
-# failing CMD... - run CMD with make-it-fail set: the flag is the task's
-# own, set by a shell that then execs CMD (the exec may take the failure:
-# a clean refusal too). failing_write VALUE FILE - the same for one write,
-# from the shell itself, with no exec in between.
-failing() { bash -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' failing "$@"; }
-failing_write() { bash -c 'echo 1 >/proc/self/make-it-fail && echo "$0" >"$1"' "$1" "$2"; }
-# forced ATTR - whether its one failure was used.
-forced() { [[ $(cat "$1/times") == 0 ]]; }
+# fail-nth counts every allocation that reaches should_fail(): the
+# probability stays 0 so that nothing else ever fails, the filters let
+# sleeping, highmem and order-0 allocations through, and `times` (never
+# reaching 0 here) counts what was forced.
+budget=1000000
+for attr in "$slab" "$page"; do
+	echo 0 >"$attr/probability"
+	echo N >"$attr/ignore-gfp-wait"
+	echo "$budget" >"$attr/times"
+	echo 1 >"$attr/verbose"
+done
+echo N >"$slab/cache-filter"
+echo N >"$page/ignore-gfp-highmem"
+echo 0 >"$page/min-order"
+forced_total() { echo $((2 * budget - $(cat "$slab/times") - $(cat "$page/times"))); }
 
-attempts=24
-# --- probe: unbind, then bind with one allocation failing --------------------------
-bound=0 refused=0 hit=0
-for ((n = 1; n <= attempts; n++)); do
-	attr=$slab
-	((n % 2)) || attr=$page
+# nth_write N VALUE FILE - write VALUE to FILE with the N-th allocation of
+# the write failing (0: none), from one shell: the fail-nth count runs from
+# its own write to the next, which disarms it. Prints nothing; the exit
+# status is the write's.
+nth_write() {
+	bash -c 'echo "$0" >/proc/self/fail-nth || exit 99
+		echo "$1" >"$2"; rc=$?
+		echo 0 >/proc/self/fail-nth 2>/dev/null
+		exit $rc' "$@" 2>/dev/null
+}
+# path_calls VALUE FILE - how many allocations a clean write makes (the
+# count left over from a large N; the disarming write's own open adds a
+# few, which only makes the sweep go a little past the path's end).
+path_calls() {
+	bash -c 'echo 100000 >/proc/self/fail-nth || exit 99
+		echo "$0" >"$1" || exit 98
+		read -r left </proc/self/fail-nth
+		echo 0 >/proc/self/fail-nth
+		echo $((100000 - left))' "$@"
+}
+
+# positions CALLS - the allocations to fail, one per attempt.
+positions() {
+	local calls=$1 dense=30 sparse=15 n step
+	for ((n = 1; n <= calls && n <= dense; n++)); do echo "$n"; done
+	((calls > dense)) || return 0
+	step=$(((calls - dense + sparse - 1) / sparse))
+	for ((n = dense + step; n <= calls; n += step)); do echo "$n"; done
+}
+up_flags() { printf '0x%x' $(($(cat "/sys/class/net/$IFACE/flags") | 0x1)); }
+
+# --- probe -----------------------------------------------------------------------
+echo "$bus" >"$drv/unbind"
+calls=$(path_calls "$bus" "$drv/bind") || fail "a clean bind failed ($calls)"
+[[ -e /sys/class/net/$IFACE ]] || fail "no $IFACE after a clean bind"
+bound=0 unbound=0 attempts=0 forced0=$(forced_total)
+for n in $(positions "$calls"); do
+	attempts=$((attempts + 1))
 	echo "$bus" >"$drv/unbind"
 	[[ ! -e /sys/class/net/$IFACE ]] || fail "unbind left $IFACE behind"
-	arm "$attr" "$(((n + 1) / 2))"
-	if failing_write "$bus" "$drv/bind" 2>/dev/null; then
+	nth_write "$n" "$bus" "$drv/bind" || true
+	if [[ -e $drv/$bus ]]; then
 		bound=$((bound + 1))
+		[[ -e /sys/class/net/$IFACE ]] || fail "probe (allocation $n failing) bound the device with no $IFACE"
 	else
-		refused=$((refused + 1))
-		[[ ! -e $drv/$bus ]] || fail "probe attempt $n failed but left the device bound"
+		unbound=$((unbound + 1))
+		[[ ! -e /sys/class/net/$IFACE ]] || fail "probe (allocation $n failing) failed but left $IFACE behind"
+		echo "$bus" >"$drv/bind" || fail "a clean bind after allocation $n failed did not work"
+		[[ -e /sys/class/net/$IFACE ]] || fail "no $IFACE after the clean bind (allocation $n)"
 	fi
-	! forced "$attr" || hit=$((hit + 1))
-	disarm
-	# Whatever happened, a clean bind works afterwards.
-	[[ -e $drv/$bus ]] || echo "$bus" >"$drv/bind" || fail "clean bind after probe attempt $n failed"
-	[[ -e /sys/class/net/$IFACE ]] || fail "no $IFACE after the clean bind (attempt $n)"
 done
-((hit > 0)) || fail "probe: none of the $attempts armed failures was used: the test proves nothing"
-((refused > 0)) || fail "probe: $hit failures forced but every probe succeeded (an allocation failure ignored?)"
-pass "probe with one failing allocation: $attempts attempts, $hit failures forced, $refused probes refused cleanly, $bound bound"
+forced=$(($(forced_total) - forced0))
+((forced > 0)) || fail "probe: $attempts attempts, no failure was forced: the test proves nothing"
+((unbound > 0)) || fail "probe: $forced failures forced in $attempts attempts, every probe bound (an allocation failure ignored?)"
+pass "probe, one of its $calls allocations failing: $attempts attempts, $forced failures forced, $unbound probes refused and left nothing, $bound bound"
 
 # shellcheck source=qemu/guest/net-setup
 . "$NAPILAB_ROOT/qemu/guest/net-setup"
 configure_nic || fail "no link after the probe sweep"
+ping -c 3 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after the probe sweep"
 
-# --- open: down, then up with one allocation failing -------------------------------
-up=0 refused=0 hit=0
-for ((n = 1; n <= attempts; n++)); do
-	attr=$slab
-	((n % 2)) || attr=$page
+# --- open --------------------------------------------------------------------------
+flags=/sys/class/net/$IFACE/flags
+ip link set "$IFACE" down
+calls=$(path_calls "$(up_flags)" "$flags") || fail "a clean open through $flags failed ($calls)"
+ip -br link show "$IFACE" | grep -qw UP || fail "$IFACE is not up after a clean open through $flags"
+up=0 down=0 attempts=0 forced0=$(forced_total)
+for n in $(positions "$calls"); do
+	attempts=$((attempts + 1))
 	ip link set "$IFACE" down
-	arm "$attr" "$(((n + 1) / 2))"
-	if failing ip link set "$IFACE" up 2>/dev/null; then
+	if nth_write "$n" "$(up_flags)" "$flags"; then
 		up=$((up + 1))
+		ip -br link show "$IFACE" | grep -qw UP || fail "open (allocation $n failing) succeeded, $IFACE is not up"
 	else
-		refused=$((refused + 1))
-		ip -br link show "$IFACE" | grep -qw UP && fail "open attempt $n failed but $IFACE is UP"
+		down=$((down + 1))
+		ip -br link show "$IFACE" | grep -qw UP && fail "open (allocation $n failing) failed, $IFACE is up"
+		ip link set "$IFACE" up || fail "a clean open after allocation $n failed did not work"
 	fi
-	! forced "$attr" || hit=$((hit + 1))
-	disarm
-	ip link set "$IFACE" up || fail "clean up after open attempt $n failed"
 done
-((hit > 0)) || fail "open: none of the $attempts armed failures was used"
+forced=$(($(forced_total) - forced0))
+((forced > 0)) || fail "open: $attempts attempts, no failure was forced"
 configure_nic || fail "no link after the open sweep"
 ping -c 5 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after the open sweep"
 iperf3_json -t 3 -R >/dev/null || fail "no TCP after the open sweep"
-pass "open with one failing allocation: $attempts attempts, $hit failures forced, $refused refused cleanly, $up up; then ping and TCP"
+pass "open, one of its $calls allocations failing: $attempts attempts, $forced failures forced, $down refused cleanly, $up up; then ping and TCP"
+for attr in "$slab" "$page"; do echo 1 >"$attr/times"; done
