@@ -21,8 +21,8 @@ all: module userspace
 
 help:
 	@echo "make deps       install the Debian packages the project needs (root; idempotent)"
-	@echo "make kernel     fetch + unpack Debian's kernel image matching the headers into .cache/"
-	@echo "make debug-kernel  build the debug kernel (KASAN, lockdep, kmemleak...) into .cache/ (40 min on 2 busy cores; once per machine)"
+	@echo "make kernel     fetch + unpack Debian's kernel images (default and PREEMPT_RT) matching the headers into .cache/"
+	@echo "make debug-kernel  build the debug kernel (KASAN, lockdep, kmemleak...) into .cache/ (20-40 min on 2 cores, as busy as they are; once per machine)"
 	@echo "make module     build driver/e1k_napi.ko (KDIR=$(KDIR))"
 	@echo "make userspace  build the C++ side with CMake into $(BUILD)"
 	@echo "make unit       host unit tests only"
@@ -32,7 +32,7 @@ help:
 	@echo "make demo       deps + build + boot the VM with e1k_napi, run a load test, print the report"
 	@echo "make lint       checkpatch --strict, sparse, W=1, clang-format, clang-tidy"
 	@echo "make bench      long benchmarks and the HTML report (not part of check)"
-	@echo "make soak       reload/flap/resize/MTU/storm/fault soak of e1k_napi under traffic (~30 min; SOAK_ARGS=--quick ~8)"
+	@echo "make soak       reload/flap/resize/MTU/storm/fault soak of e1k_napi under traffic (~17 min; SOAK_ARGS=--quick ~4)"
 	@echo "make check-debug  the driver VM tests and the soak on the debug kernel (KASAN, lockdep, kmemleak...; needs make debug-kernel; CHECK_DEBUG_ARGS=--full for the full soak)"
 
 deps:
@@ -40,6 +40,7 @@ deps:
 
 kernel:
 	@$(ROOT)/qemu/fetch-kernel
+	@$(ROOT)/qemu/fetch-kernel --flavour rt
 
 # Built once per machine (source version + fragment hash); see qemu/build-kernel.
 debug-kernel:

@@ -47,11 +47,12 @@ counts="iperf3 sent $sent, QEMU delivered $hw_delta, $IFACE received $rx_delta"
 # them never reach the NIC (0-0.5 % seen on a quiet host, more when the
 # host's 2 cores are busy elsewhere: allow 10 %).
 # On a slow kernel (the debug kernel: NAPILAB_TIME_SCALE > 1) the guest
-# cannot take 20k pps, the model refuses frames while the ring is empty and
-# the tap queue overflows: only the count against QEMU's holds there.
+# cannot take 20k pps (16 % of the frames arrived there, with another VM on
+# the host), the model refuses frames while the ring is empty and the tap
+# queue overflows: only the count against QEMU's holds, on at least 1000.
 floor=9
-((${NAPILAB_TIME_SCALE:-1} == 1)) || floor=1
-((sent > 0 && rx_delta <= sent + 100 && rx_delta * 10 >= sent * floor)) ||
+((${NAPILAB_TIME_SCALE:-1} == 1)) || floor=0
+((sent > 0 && rx_delta >= 1000 && rx_delta <= sent + 100 && rx_delta * 10 >= sent * floor)) ||
 	fail "the interface's RX count is off iperf3's: $counts"
 pass "UDP 64 B peer->guest 5 s: $counts ($((rx_delta / 5)) pps), app lost $lost"
 
