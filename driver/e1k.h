@@ -195,7 +195,8 @@ struct e1k_adapter {
 	u32 rctl;			/* last value written to RCTL */
 	u32 itr;			/* interrupts/s, 0 = no throttling */
 	u32 tx_usecs;			/* TX interrupt delay, 0 = none (xmit reads it) */
-	bool irq_mode;			/* mode=irq: no NAPI, work in hard IRQ */
+	bool irq_mode;			/* mode=irq or irq-drain: no NAPI, work in hard IRQ */
+	bool irq_drain;			/* mode=irq-drain: the handler takes every ready frame */
 	bool adaptive_rx;		/* ethtool -C adaptive-rx: DIM picks ITR */
 	struct dim rx_dim;		/* net_dim state (lib/dim) */
 	u16 dim_events;

@@ -152,7 +152,7 @@ static int e1k_set_coalesce(struct net_device *netdev,
 	u32 usecs = ec->rx_coalesce_usecs;
 
 	if (adapter->irq_mode && usecs) {
-		NL_SET_ERR_MSG(extack, "mode=irq runs without interrupt throttling");
+		NL_SET_ERR_MSG(extack, "mode=irq and irq-drain run without interrupt throttling");
 		return -EINVAL;
 	}
 	/* ITR's 16-bit interval in 256 ns units tops out at ~16.7 ms */
@@ -161,11 +161,11 @@ static int e1k_set_coalesce(struct net_device *netdev,
 		return -EINVAL;
 	}
 	if (adapter->irq_mode && ec->use_adaptive_rx_coalesce) {
-		NL_SET_ERR_MSG(extack, "mode=irq has no NAPI for adaptive-rx to follow");
+		NL_SET_ERR_MSG(extack, "mode=irq and irq-drain have no NAPI for adaptive-rx");
 		return -EINVAL;
 	}
 	if (adapter->irq_mode && ec->tx_coalesce_usecs) {
-		NL_SET_ERR_MSG(extack, "mode=irq runs without TX interrupt delay");
+		NL_SET_ERR_MSG(extack, "mode=irq and irq-drain run without TX interrupt delay");
 		return -EINVAL;
 	}
 	if (ec->tx_coalesce_usecs > E1K_TX_USECS_MAX) {

@@ -46,7 +46,7 @@ MODULE_PARM_DESC(itr, "Interrupt throttling, interrupts/s: 0 = off (default), 10
 
 static char *mode = "napi";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "napi (default) or irq: no NAPI, one frame per interrupt in hard-IRQ context, ITR off");
+MODULE_PARM_DESC(mode, "napi (default); irq: no NAPI, one frame per interrupt in hard-IRQ context, ITR off; irq-drain: no NAPI, the hard-IRQ handler drains every ready frame into netif_rx (the pre-NAPI design), ITR off");
 
 /*
  * NAPI weight: the budget of one poll. Lower it to watch the poll loop give
@@ -110,7 +110,8 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	adapter->pdev = pdev;
 	adapter->tx_ring_count = tx_ring_size;
 	adapter->rx_ring_count = rx_ring_size;
-	adapter->irq_mode = !strcmp(mode, "irq");
+	adapter->irq_drain = !strcmp(mode, "irq-drain");
+	adapter->irq_mode = adapter->irq_drain || !strcmp(mode, "irq");
 	adapter->itr = adapter->irq_mode ? 0 : itr;
 	set_bit(E1K_STATE_DOWN, &adapter->state);
 	/* Once, here: ndo_get_stats64 may read them at any time */
@@ -170,7 +171,7 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	netdev_info(netdev, "%s %04x at %s, MAC %pM, %u/%u descriptors, mode %s, weight %u, itr %u/s\n",
 		    E1K_DRV_NAME, pdev->device, pci_name(pdev), netdev->dev_addr,
 		    adapter->rx_ring_count, adapter->tx_ring_count,
-		    adapter->irq_mode ? "irq" : "napi", adapter->irq_mode ? 0 : weight,
+		    mode, adapter->irq_mode ? 0 : weight,
 		    adapter->itr);
 	return 0;
 
@@ -236,8 +237,8 @@ static int __init e1k_init(void)
 	if (!e1k_ring_size_valid("rx_ring_size", rx_ring_size) ||
 	    !e1k_ring_size_valid("tx_ring_size", tx_ring_size))
 		return -EINVAL;
-	if (strcmp(mode, "napi") && strcmp(mode, "irq")) {
-		pr_err(E1K_DRV_NAME ": mode=%s is invalid: use napi or irq\n", mode);
+	if (strcmp(mode, "napi") && strcmp(mode, "irq") && strcmp(mode, "irq-drain")) {
+		pr_err(E1K_DRV_NAME ": mode=%s is invalid: use napi, irq or irq-drain\n", mode);
 		return -EINVAL;
 	}
 	if (itr && (itr < E1K_ITR_MIN || itr > E1K_ITR_MAX)) {

@@ -195,7 +195,8 @@ void e1k_irq_disable(struct e1k_adapter *adapter)
  * Reading ICR acknowledges every cause (read-to-clear, 13.4.17). A zero
  * ICR means another device on the shared line interrupted. Otherwise mask
  * all causes and leave the work to NAPI; the poll unmasks when it is done.
- * With mode=irq the handler does the work itself and masks nothing.
+ * With mode=irq or irq-drain the handler does the work itself and masks
+ * nothing.
  *
  * Return: IRQ_NONE if the interrupt was not ours, else IRQ_HANDLED.
  */
@@ -225,8 +226,22 @@ irqreturn_t e1k_intr(int irq, void *data)
 		 * included) cleans the rings beside this handler.
 		 */
 		e1k_clean_tx(adapter, 0);
-		if (e1k_clean_rx(adapter, 1) && e1k_rx_pending(&adapter->rx_ring))
+		if (adapter->irq_drain) {
+			/*
+			 * mode=irq-drain, the design NAPI replaced: take every
+			 * frame that is ready, all in hard-IRQ context, each
+			 * queued to the backlog by netif_rx(). Nothing bounds
+			 * the work but the ring: under a flood the CPU spends
+			 * itself here and the backlog's softirq, and the
+			 * application behind them, get what is left (receive
+			 * livelock). Frames that arrive meanwhile raise ICR
+			 * again, so the line interrupts again on return.
+			 */
+			e1k_clean_rx(adapter, adapter->rx_ring.count);
+		} else if (e1k_clean_rx(adapter, 1) &&
+			   e1k_rx_pending(&adapter->rx_ring)) {
 			e1k_wr32(adapter, E1K_ICS, E1K_INT_RXT0);
+		}
 		return IRQ_HANDLED;
 	}
 

@@ -22,6 +22,8 @@ check_refused "missing value" "option --mem needs a value" --mem
 check_refused "--modules without --kernel PATH" "--modules goes with --kernel PATH, not 'rt'" \
 	--kernel rt --modules /tmp -- true
 check_refused "empty --kernel" "--kernel needs debian, rt, debug or a PATH" --kernel "" -- true
+check_refused "--module-params without --driver ours" "need --driver ours .not inbox." \
+	--driver inbox --module-params mode=irq -- true
 check_refused "too long a name" "at most 200 characters" --name "$(printf 'x%.0s' {1..201})" -- true
 out=$("$run_vm" --help 2>&1)
 expect_eq "--help exit status" 0 "$?"
