@@ -17,46 +17,59 @@ require_env() {
 	done
 }
 
-# nic_irq_total IFACE - sum over CPUs of the /proc/interrupts line(s) that
-# name IFACE (the device name column; e1000 legacy INTx, or virtio's
-# virtioN-input/output.M queues found through the PCI device's MSI IRQs).
-nic_irq_total() {
-	local iface=$1 irqs
-	irqs=$(nic_irq_numbers "$iface")
-	[[ -n $irqs ]] || return 1
-	awk -v list=" $irqs " 'index(list, " " $1 " ") {
-		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) sum += $i
-	} END { print sum + 0 }' FS='[: ]+' <(sed 's/^ *//' /proc/interrupts)
+# The counters come from one place, napi-measure (userspace/tools): these
+# helpers only pick values out of its --snapshot --json with jq.
+#   measure_snapshot IFACE - the snapshot's JSON (keys: napi_measure.cpp's header);
+#   non-zero, with napi-measure's message on stderr, when a source is missing.
+measure_snapshot() {
+	local tool=${NAPILAB_BUILD:?NAPILAB_BUILD is not set: run this through qemu/run-vm}/userspace/tools/napi-measure
+	[[ -x $tool ]] || {
+		echo "$tool is missing: run 'make userspace'" >&2
+		return 1
+	}
+	"$tool" -i "$1" --snapshot --json
 }
 
-# nic_irq_numbers IFACE - the IRQ numbers the NIC uses: its MSI vectors if it
-# has any, else its legacy INTx line.
-nic_irq_numbers() {
-	local dev
-	dev=$(readlink -f "/sys/class/net/$1/device")
-	# virtio-net's netdev hangs off a virtio device; the IRQs are its PCI parent's.
-	[[ -e $dev/msi_irqs || -e $dev/irq ]] || dev=$(dirname "$dev")
-	if [[ -d $dev/msi_irqs ]] && [[ -n $(ls "$dev/msi_irqs") ]]; then
-		ls "$dev/msi_irqs" | tr '\n' ' '
-	else
-		cat "$dev/irq"
-	fi
+# snapshot_get IFACE FILTER [JQ ARGS...] - one value of IFACE's snapshot; non-zero
+# when the snapshot fails or the value is null or missing.
+snapshot_get() {
+	local json
+	json=$(measure_snapshot "$1") || return 1
+	jq -er "${@:3}" "($2) // empty" <<<"$json"
 }
+
+# nic_irq_total IFACE - the NIC's interrupts: its IRQ lines (found by number:
+# MSI-X vectors, else the INTx line) of /proc/interrupts summed over CPUs.
+nic_irq_total() { snapshot_get "$1" '.irqs'; }
+
+# nic_irq_numbers IFACE - the IRQ numbers the NIC uses, blank-separated.
+nic_irq_numbers() { snapshot_get "$1" '.irq_numbers | join(" ")'; }
 
 # iface_stat IFACE NAME - one counter from /sys/class/net/IFACE/statistics.
-iface_stat() { cat "/sys/class/net/$1/statistics/$2"; }
+# shellcheck disable=SC2016 # $name is jq's variable
+iface_stat() { snapshot_get "$1" '.netdev[$name]' --arg name "$2"; }
 
-# ethtool_stat IFACE NAME - one counter from ethtool -S.
-ethtool_stat() {
-	ethtool -S "$1" | awk -v name="$2" -F': *' '{ gsub(/^ +/, "", $1) } $1 == name { print $2; found = 1 }
-		END { exit !found }'
-}
+# ethtool_stat IFACE NAME - one counter from ethtool -S (non-zero when the
+# driver has no such counter).
+# shellcheck disable=SC2016 # $name is jq's variable
+ethtool_stat() { snapshot_get "$1" '.ethtool[$name]' --arg name "$2"; }
 
 # iperf3_json ARGS... - run iperf3 against the peer with -J, print the JSON.
 iperf3_json() { iperf3 -c "$PEER" -J "$@"; }
 
-# json_get EXPR - evaluate a Python expression over the JSON on stdin (as d).
-json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# json_get FILTER - a jq filter over the JSON on stdin, e.g.
+#   json_get '.end.sum_received.bits_per_second / 1e6 | round'
+# non-zero when the result is null or false (a missing key).
+# Transition: an expression in the old Python form (d["end"]..., round(...))
+# still goes to python3 until the tests that pass one are moved to jq
+# filters; then that branch goes.
+json_get() {
+	if [[ $1 == .* ]]; then
+		jq -er "$1"
+	else
+		python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+	fi
+}
 
 # reload_ours [PARAMS...] - insmod e1k_napi again and reconfigure the NIC.
 reload_ours() {

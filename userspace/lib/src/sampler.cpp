@@ -1,5 +1,7 @@
 #include "napilab/sampler.hpp"
 
+#include <algorithm>
+
 namespace napilab {
 
 std::uint64_t counter_delta(std::uint64_t before, std::uint64_t after, unsigned width_bits) {
@@ -17,70 +19,124 @@ std::uint64_t counter_delta(std::uint64_t before, std::uint64_t after, unsigned 
 
 namespace {
 
-std::uint64_t map_delta(const CounterMap& before, const CounterMap& after, std::string_view name) {
-  auto b = before.find(name);
-  auto a = after.find(name);
-  if (b == before.end() || a == after.end()) {
-    return 0;
+// /proc/interrupts prints an unsigned int per CPU: 32-bit wrap. A CPU (or a
+// whole line) missing before counts from 0.
+std::uint64_t irq_line_delta(const std::vector<std::uint64_t>* before,
+                             const std::vector<std::uint64_t>& after) {
+  std::uint64_t sum = 0;
+  for (std::size_t cpu = 0; cpu < after.size(); ++cpu) {
+    const std::uint64_t was = before && cpu < before->size() ? (*before)[cpu] : 0;
+    sum += counter_delta(was, after[cpu], 32);
   }
-  return counter_delta(b->second, a->second, 64);
+  return sum;
 }
 
-bool has_counter(const CounterMap& before, const CounterMap& after, std::string_view name) {
-  return before.find(name) != before.end() && after.find(name) != after.end();
+// Every counter present in both maps (64-bit: a smaller value is a reset).
+CounterMap map_deltas(const CounterMap& before, const CounterMap& after) {
+  CounterMap deltas;
+  for (const auto& [name, value] : after) {
+    if (const auto it = before.find(name); it != before.end()) {
+      deltas.emplace(name, counter_delta(it->second, value, 64));
+    }
+  }
+  return deltas;
+}
+
+std::optional<std::uint64_t> find(const CounterMap& counters, std::string_view name) {
+  const auto it = counters.find(name);
+  return it == counters.end() ? std::nullopt : std::optional<std::uint64_t>(it->second);
+}
+
+std::uint64_t delta64(std::uint64_t before, std::uint64_t after) {
+  return counter_delta(before, after, 64);
 }
 
 }  // namespace
 
-Rates rates_between(const Snapshot& before, const Snapshot& after) {
+std::uint64_t Snapshot::irq_total() const {
+  std::uint64_t sum = 0;
+  for (const auto& [irq, per_cpu] : irq_counts) {
+    for (const std::uint64_t count : per_cpu) {
+      sum += count;
+    }
+  }
+  return sum;
+}
+
+Counts counts_between(const Snapshot& before, const Snapshot& after) {
+  Counts counts;
+  counts.seconds = std::chrono::duration<double>(after.when - before.when).count();
+  for (const auto& [irq, per_cpu] : after.irq_counts) {
+    const auto it = before.irq_counts.find(irq);
+    const std::uint64_t n =
+        irq_line_delta(it == before.irq_counts.end() ? nullptr : &it->second, per_cpu);
+    counts.irqs_by_number[irq] = n;
+    counts.irqs += n;
+  }
+  for (const auto& [irq, per_cpu] : before.irq_counts) {
+    counts.irqs_by_number.try_emplace(irq, 0);  // gone after: no handler any more
+  }
+  counts.netdev = map_deltas(before.netdev, after.netdev);
+  if (before.ethtool && after.ethtool) {
+    counts.ethtool = map_deltas(*before.ethtool, *after.ethtool);
+  }
+  counts.softnet = {delta64(before.softnet.processed, after.softnet.processed),
+                    delta64(before.softnet.dropped, after.softnet.dropped),
+                    delta64(before.softnet.time_squeeze, after.softnet.time_squeeze)};
+  const CpuTimes& b = before.cpu;
+  const CpuTimes& a = after.cpu;
+  counts.cpu = {delta64(b.user, a.user),       delta64(b.nice, a.nice),
+                delta64(b.system, a.system),   delta64(b.idle, a.idle),
+                delta64(b.iowait, a.iowait),   delta64(b.irq, a.irq),
+                delta64(b.softirq, a.softirq), delta64(b.steal, a.steal)};
+  counts.udp = {delta64(before.udp.in_datagrams, after.udp.in_datagrams),
+                delta64(before.udp.in_errors, after.udp.in_errors),
+                delta64(before.udp.rcvbuf_errors, after.udp.rcvbuf_errors)};
+  return counts;
+}
+
+Rates rates_of(const Counts& counts) {
   Rates rates;
-  rates.seconds = std::chrono::duration<double>(after.when - before.when).count();
-  const double secs = rates.seconds > 0 ? rates.seconds : 1.0;
+  rates.seconds = counts.seconds;
+  const double secs = counts.seconds > 0 ? counts.seconds : 1.0;
+  const auto per_s = [secs](std::uint64_t n) { return static_cast<double>(n) / secs; };
 
-  std::uint64_t irqs = 0;
-  for (const auto& [irq, counts_after] : after.irq_counts) {
-    auto it = before.irq_counts.find(irq);
-    if (it == before.irq_counts.end() || it->second.size() != counts_after.size()) {
-      continue;  // the line appeared or changed shape: no honest delta
-    }
-    for (std::size_t cpu = 0; cpu < counts_after.size(); ++cpu) {
-      // /proc/interrupts prints unsigned int per CPU: 32-bit wrap.
-      irqs += counter_delta(it->second[cpu], counts_after[cpu], 32);
-    }
+  const std::uint64_t rx = find(counts.netdev, "rx_packets").value_or(0);
+  const std::uint64_t tx = find(counts.netdev, "tx_packets").value_or(0);
+  rates.irqs_per_s = per_s(counts.irqs);
+  rates.rx_pps = per_s(rx);
+  rates.tx_pps = per_s(tx);
+  if (counts.irqs > 0) {
+    rates.packets_per_irq = static_cast<double>(rx + tx) / static_cast<double>(counts.irqs);
   }
-  const std::uint64_t rx = map_delta(before.netdev, after.netdev, "rx_packets");
-  const std::uint64_t tx = map_delta(before.netdev, after.netdev, "tx_packets");
-  rates.irqs_per_s = static_cast<double>(irqs) / secs;
-  rates.rx_pps = static_cast<double>(rx) / secs;
-  rates.tx_pps = static_cast<double>(tx) / secs;
-  if (irqs > 0) {
-    rates.packets_per_irq = static_cast<double>(rx + tx) / static_cast<double>(irqs);
-  }
-  rates.squeezes_per_s = static_cast<double>(counter_delta(before.softnet.time_squeeze,
-                                                           after.softnet.time_squeeze, 64)) /
-                         secs;
-  rates.softnet_drops_per_s =
-      static_cast<double>(counter_delta(before.softnet.dropped, after.softnet.dropped, 64)) / secs;
+  rates.squeezes_per_s = per_s(counts.softnet.time_squeeze);
+  rates.softnet_drops_per_s = per_s(counts.softnet.dropped);
 
-  if (has_counter(before.ethtool, after.ethtool, "napi_polls")) {
-    const auto polls = map_delta(before.ethtool, after.ethtool, "napi_polls");
-    rates.polls_per_s = static_cast<double>(polls) / secs;
-    if (has_counter(before.ethtool, after.ethtool, "napi_budget_exhausted")) {
-      const auto exhausted = map_delta(before.ethtool, after.ethtool, "napi_budget_exhausted");
-      rates.budget_exhausted_pct =
-          polls ? 100.0 * static_cast<double>(exhausted) / static_cast<double>(polls) : 0.0;
-    }
-    if (has_counter(before.ethtool, after.ethtool, "napi_complete")) {
-      rates.complete_per_s =
-          static_cast<double>(map_delta(before.ethtool, after.ethtool, "napi_complete")) / secs;
-    }
+  if (!counts.ethtool) {
+    return rates;
+  }
+  const auto polls = find(*counts.ethtool, "napi_polls");
+  if (!polls) {
+    return rates;
+  }
+  rates.polls_per_s = per_s(*polls);
+  if (const auto exhausted = find(*counts.ethtool, "napi_budget_exhausted")) {
+    rates.budget_exhausted_pct =
+        *polls ? 100.0 * static_cast<double>(*exhausted) / static_cast<double>(*polls) : 0.0;
+  }
+  if (const auto complete = find(*counts.ethtool, "napi_complete")) {
+    rates.complete_per_s = per_s(*complete);
   }
   return rates;
 }
 
+Rates rates_between(const Snapshot& before, const Snapshot& after) {
+  return rates_of(counts_between(before, after));
+}
+
 Snapshot make_snapshot(std::chrono::steady_clock::time_point when, const InterruptsTable& table,
-                       const std::vector<std::string>& irqs, CounterMap netdev, CounterMap ethtool,
-                       const std::vector<SoftnetCpu>& softnet) {
+                       const std::vector<std::string>& irqs, CounterMap netdev,
+                       std::optional<CounterMap> ethtool, const std::vector<SoftnetCpu>& softnet) {
   Snapshot snap;
   snap.when = when;
   for (const auto& irq : irqs) {
@@ -117,7 +173,7 @@ Result<Snapshot> Sampler::take() const {
   if (!netdev) {
     return netdev.error();
   }
-  CounterMap ethtool;
+  std::optional<CounterMap> ethtool;
   if (has_ethtool_) {
     auto stats = read_ethtool_stats(iface_);
     if (!stats) {
@@ -129,8 +185,19 @@ Result<Snapshot> Sampler::take() const {
   if (!softnet) {
     return softnet.error();
   }
-  return make_snapshot(when, table.value(), irqs_, std::move(netdev).value(), std::move(ethtool),
-                       softnet.value());
+  auto cpu = read_proc_stat_cpu();
+  if (!cpu) {
+    return cpu.error();
+  }
+  auto udp = read_udp_counters();
+  if (!udp) {
+    return udp.error();
+  }
+  Snapshot snap = make_snapshot(when, table.value(), irqs_, std::move(netdev).value(),
+                                std::move(ethtool), softnet.value());
+  snap.cpu = cpu.value();
+  snap.udp = udp.value();
+  return snap;
 }
 
 }  // namespace napilab

@@ -1,4 +1,6 @@
-// Snapshots of a NIC's counters and the rates between two of them.
+// Snapshots of a NIC's counters and of the system's CPU, softnet and UDP
+// counters; the counts between two of them (the one place counter deltas
+// are taken) and the rates derived from those counts.
 #pragma once
 
 #include <chrono>
@@ -10,7 +12,9 @@
 
 #include "napilab/interrupts.hpp"
 #include "napilab/netdev.hpp"
+#include "napilab/procstat.hpp"
 #include "napilab/result.hpp"
+#include "napilab/snmp.hpp"
 #include "napilab/softnet.hpp"
 
 namespace napilab {
@@ -18,13 +22,34 @@ namespace napilab {
 struct Snapshot {
   std::chrono::steady_clock::time_point when{};
   // Per-CPU counts of the NIC's IRQ lines, keyed by IRQ number: matching by
-  // number keeps working when the line's handler name changes.
+  // number keeps working when the line's handler name changes. A line the
+  // kernel does not print (an IRQ without handler that never fired) has
+  // no entry: its count is 0.
   std::map<std::string, std::vector<std::uint64_t>> irq_counts;
-  CounterMap netdev;   // /sys/class/net/IFACE/statistics
-  CounterMap ethtool;  // ethtool -S (empty when the driver has none)
-  SoftnetTotals softnet;
+  CounterMap netdev;                  // /sys/class/net/IFACE/statistics
+  std::optional<CounterMap> ethtool;  // ethtool -S; none when the driver has no statistics
+  SoftnetTotals softnet;              // /proc/net/softnet_stat, summed over CPUs
+  CpuTimes cpu;                       // /proc/stat's cpu line, jiffies
+  UdpCounters udp;                    // /proc/net/snmp's Udp line
+
+  // The IRQ lines' counts summed over CPUs and lines.
+  [[nodiscard]] std::uint64_t irq_total() const;
 };
 
+// What happened between two snapshots: the deltas of every counter, over
+// the measured (monotonic clock) seconds.
+struct Counts {
+  double seconds = 0;
+  std::uint64_t irqs = 0;  // all of the NIC's lines
+  std::map<std::string, std::uint64_t> irqs_by_number;
+  CounterMap netdev;                  // every statistic present in both
+  std::optional<CounterMap> ethtool;  // every counter present in both; none without ethtool -S
+  SoftnetTotals softnet;
+  CpuTimes cpu;
+  UdpCounters udp;
+};
+
+// The per-second view of Counts that napitop and napi-iperf print.
 struct Rates {
   double seconds = 0;
   double irqs_per_s = 0;
@@ -43,19 +68,29 @@ struct Rates {
 // is a wrap for 32-bit counters and a reset (value counts from 0) for wider.
 std::uint64_t counter_delta(std::uint64_t before, std::uint64_t after, unsigned width_bits);
 
-// Pure: the rates between two snapshots of the same interface.
+// Pure: the counts between two snapshots of the same interface.
+Counts counts_between(const Snapshot& before, const Snapshot& after);
+
+// Pure: the rates of those counts (a window of 0 s counts as 1 s).
+Rates rates_of(const Counts& counts);
+
+// rates_of(counts_between(before, after)).
 Rates rates_between(const Snapshot& before, const Snapshot& after);
 
-// Pure: a snapshot from already-read inputs (used by Sampler and tests).
+// Pure: a snapshot from already-read inputs (used by Sampler and tests);
+// cpu and udp stay 0 for the caller to fill.
 Snapshot make_snapshot(std::chrono::steady_clock::time_point when, const InterruptsTable& table,
-                       const std::vector<std::string>& irqs, CounterMap netdev, CounterMap ethtool,
-                       const std::vector<SoftnetCpu>& softnet);
+                       const std::vector<std::string>& irqs, CounterMap netdev,
+                       std::optional<CounterMap> ethtool, const std::vector<SoftnetCpu>& softnet);
 
-// Reads the live system for one interface.
+// Reads the live system for one interface. Every source is required but
+// ethtool -S, which only drivers with statistics have (whether it does is
+// settled at create()); a source that cannot be read is an error.
 class Sampler {
  public:
   static Result<Sampler> create(const std::string& iface);
   Result<Snapshot> take() const;
+  [[nodiscard]] const std::string& iface() const { return iface_; }
   [[nodiscard]] const std::vector<std::string>& irqs() const { return irqs_; }
   [[nodiscard]] bool has_ethtool() const { return has_ethtool_; }
 
