@@ -196,8 +196,8 @@ def livelock(curves, mlfrr, paths, title):
             ax.axvline(mlfrr[driver], ls="--", lw=1, color=line[0].get_color())
             ax.annotate(f"MLFRR {driver}", (mlfrr[driver], 0.95 - 0.07 * i), xycoords=("data", "axes fraction"),
                         xytext=(4, 0), textcoords="offset points", fontsize="small")
-    xmax = max(p[0] for points in curves.values() for p in points) if curves else 1
-    ax.plot([1, xmax], [1, xmax], ls=":", color="gray", label="delivered = offered")
+    xs = [p[0] for points in curves.values() for p in points] or [1]
+    ax.plot([min(xs), max(xs)], [min(xs), max(xs)], ls=":", color="gray", label="delivered = offered")
     ax.set_xscale("log")
     ax.set_ylim(0, 1.3 * top)
     ax.set_xlabel("offered load (packets/s, measured at the sender; log scale)")

@@ -1,24 +1,14 @@
 """scripts/napilab_plots.py and scripts/plot on recorded napitop --json rows."""
 import os
-import struct
 import subprocess
 import tempfile
 import unittest
 
-import common  # noqa: F401  (puts scripts/ on the path)
+import common  # first: puts scripts/ on the path
 import napilab_plots
 
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+FIXTURES = common.FIXTURES
 PLOT = os.path.join(common.SCRIPTS, "plot")
-
-
-def png_size(path):
-    """(width, height) from the PNG's own header, or None if it is not a PNG."""
-    with open(path, "rb") as f:
-        head = f.read(24)
-    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
-        return None
-    return struct.unpack(">II", head[16:24])
 
 
 class TimelineSeries(unittest.TestCase):
@@ -88,7 +78,7 @@ class PlotCli(unittest.TestCase):
                 done = self.run_plot("timeline", os.path.join(FIXTURES, "napitop-inbox.jsonl"), out,
                                      "--title", "inbox e1000")
                 self.assertEqual(done.returncode, 0, done.stderr)
-            self.assertEqual(png_size(png), (900, 500))
+            self.assertEqual(common.png_size(png), (900, 500))
             with open(svg, encoding="utf-8") as f:
                 text = f.read()
             self.assertIn("<svg", text)
