@@ -168,6 +168,16 @@ class Livelock(unittest.TestCase):
         self.assertEqual(verdict, "not shown")
         self.assertIn("98 % of its own peak", measured)
 
+    def test_the_pre_napi_design_is_the_contrast_when_measured(self):
+        napi = [(2000, 2000), (10000, 10000), (40000, 14000), (160000, 14000)]
+        results = self.results({"ours": napi, "ours-irq": [(2000, 2000), (10000, 6500), (160000, 6400)],
+                                "ours-irq-drain": [(2000, 2000), (10000, 9000), (160000, 300)]})
+        self.assertEqual(rules.contenders(results), rules.CONTENDERS + ["ours-irq-drain"])
+        claims = {c: (m, v) for c, m, v in rules.driver_claims(results, rules.livelock(results), {})}
+        measured, verdict = claims["per-packet interrupt processing livelocks; NAPI does not"]
+        self.assertEqual(verdict, "shown")
+        self.assertIn("ours-irq-drain 3 % of its own peak of 9000 pps", measured)
+
     def test_no_sweep(self):
         self.assertEqual(rules.livelock({"ours": {"tcp_tx/mbps": rules.summary([1])}}), {})
         claims = {c: v for c, _, v in rules.driver_claims({}, {}, {})}
