@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 
 NAN = float("nan")
 SIZE = (9.0, 5.0)  # inches; 100 dpi PNGs are 900 x 500
+UMASK = os.umask(0)
+os.umask(UMASK)
 
 
 class PlotInputError(ValueError):
@@ -121,6 +123,7 @@ def save(fig, paths):
         for path, ext in zip(paths, formats):
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix="." + ext)
             os.close(fd)
+            os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp's 0600 would hide the chart from others
             try:
                 fig.savefig(tmp, format=ext, dpi=100)
                 os.replace(tmp, path)

@@ -39,6 +39,18 @@ class TimelineSeries(unittest.TestCase):
         s = napilab_plots.timeline_series(rows)
         self.assertNotEqual(s["polls_per_s"][1], s["polls_per_s"][1])  # NaN
 
+    def test_recorded_demo_run(self):
+        """napitop --json as make demo recorded it (e1k_napi, ~1k and ~20k
+        pps UDP, then TCP, with the BPF observer beside the driver)."""
+        rows = napilab_plots.read_jsonl(os.path.join(FIXTURES, "napitop-demo-ours.jsonl"))
+        s = napilab_plots.timeline_series(rows)
+        self.assertEqual(len(s["end"]), 30)
+        self.assertEqual(s["sources"], {"polls_per_s": "driver", "budget_exhausted_pct": "driver"})
+        # napitop's intervals are measured, each a little over its 0.5 s
+        intervals = [e - b for b, e in zip(s["start"], s["end"])]
+        self.assertTrue(all(0.5 <= i < 0.7 for i in intervals), intervals)
+        self.assertIn("polling", s["mode"])
+
     def test_refuses_rows_without_measured_time(self):
         cases = {
             "no t": [{k: v for k, v in self.rows[0].items() if k != "t"}],
@@ -79,6 +91,7 @@ class PlotCli(unittest.TestCase):
                                      "--title", "inbox e1000")
                 self.assertEqual(done.returncode, 0, done.stderr)
             self.assertEqual(common.png_size(png), (900, 500))
+            self.assertEqual(os.stat(png).st_mode & 0o044, 0o044 & ~napilab_plots.UMASK)
             with open(svg, encoding="utf-8") as f:
                 text = f.read()
             self.assertIn("<svg", text)
