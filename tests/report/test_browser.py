@@ -1,7 +1,8 @@
 """out/report/index.html as a reader gets it: bench-report on the recorded
 fixtures into a temporary folder, the page opened in headless Chromium; no
 JS error, every image shown, every link's target there. The screenshot is
-kept in $NAPILAB_OUT/report-check/screenshot.png (out/ of the checkout)."""
+kept in $NAPILAB_OUT/report-check/screenshot.png (out/ of the checkout),
+the page beside it in report-check/report/."""
 import os
 import shutil
 import sys
@@ -16,7 +17,8 @@ if not page_check.CHROMIUM:
     sys.exit(77)
 
 OUT = os.environ.get("NAPILAB_OUT") or os.path.join(common.HERE, "..", "..", "out")
-SHOT = os.path.join(OUT, "report-check", "screenshot.png")
+CHECK = os.path.join(OUT, "report-check")
+SHOT = os.path.join(CHECK, "screenshot.png")
 
 
 class ReportPage(unittest.TestCase):
@@ -33,7 +35,11 @@ class ReportPage(unittest.TestCase):
         shutil.rmtree(cls.tmp)
 
     def test_page_shows_everything(self):
-        found = page_check.check_page(os.path.join(self.report, "index.html"), SHOT)
+        # The page checked stays beside its screenshot, to open by hand.
+        kept = os.path.join(CHECK, "report")
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(self.report, kept)
+        found = page_check.check_page(os.path.join(kept, "index.html"), SHOT)
         self.assertEqual(found["problems"], [])
         self.assertEqual(found["title"], "napilab bench")
         # throughput, livelock, two timelines, poll vs epoll
