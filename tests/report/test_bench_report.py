@@ -77,6 +77,26 @@ class BenchReport(unittest.TestCase):
         self.assertIn("throughput", report["charts"])
         self.assertNotIn("timeline-ours", report["charts"])
 
+    def test_the_pre_napi_sweep_gets_its_own_chart(self):
+        out = os.path.join(self.tmp, "prenapi")
+        shutil.copytree(os.path.join(common.FIXTURES, "raw"), os.path.join(out, "raw"))
+        for contender, tail in (("ours-nomit", 29000), ("ours-irq-drain", 300)):
+            with open(os.path.join(out, "raw", f"{contender}-1.jsonl"), "w") as f:
+                for offered, delivered in ((10000, 10000), (80000, 30000), (300000, tail)):
+                    f.write(json.dumps({"phase": f"livelock_{offered}", "asked_pps": offered,
+                                        "offered_pps": offered * 0.97, "delivered_pps": delivered,
+                                        "seconds": 3.02}) + "\n")
+        done = run(out, "1", "2")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        report = read_json(os.path.join(out, "report.json"))
+        self.assertIsNone(report["charts"]["livelock-prenapi"])
+        self.assertEqual(sorted(report["livelock"]["curves"]),
+                         ["inbox", "ours", "ours-irq", "ours-irq-drain", "ours-nomit"])
+        claims = {c["claim"]: c for c in report["claims"]}
+        self.assertEqual(claims["per-packet interrupt processing livelocks; NAPI does not"]["verdict"], "shown")
+        with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
+            self.assertIn('<img src="livelock-prenapi.png"', f.read())
+
     def test_refusals(self):
         self.assertEqual(run().returncode, 2)
         self.assertEqual(run(self.out, "two", "2").returncode, 2)
