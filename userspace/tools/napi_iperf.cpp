@@ -11,12 +11,6 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
-// GCC 12 sees a "potential null pointer dereference" inside CLI11's vector
-// option code (CLI::detail::split, inlined); it is in the header, not here.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <CLI/CLI.hpp>
-#pragma GCC diagnostic pop
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -26,14 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "napilab/cli.hpp"
+#include "napilab/counts_json.hpp"
 #include "napilab/iperf.hpp"
 #include "napilab/net/endpoint.hpp"
 #include "napilab/sampler.hpp"
 #include "napilab/tool_main.hpp"
 
 namespace {
-
-constexpr int kBadUsage = 2;
 
 struct Options {
   std::string iface;
@@ -79,15 +73,12 @@ std::optional<napilab::Error> validate(const Options& options) {
   return options.any_target ? std::nullopt : check_target(*host);
 }
 
-// Counts over the run from the sampler's rates (rate x the same seconds).
-std::uint64_t count(double per_s, double seconds) {
-  return static_cast<std::uint64_t>(std::llround(per_s * seconds));
-}
+using napilab::optional_json;
 
-// null when absent, so scripts see every key.
-template <class T>
-nlohmann::json optional_json(const std::optional<T>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+// One counter's delta, 0 when the source does not have it.
+std::uint64_t count_of(const napilab::CounterMap& counters, std::string_view name) {
+  const auto it = counters.find(name);
+  return it == counters.end() ? 0 : it->second;
 }
 
 nlohmann::json to_json(const napilab::IperfTotal& total) {
@@ -125,20 +116,26 @@ nlohmann::json to_json(const napilab::IperfReport& report) {
   return j;
 }
 
-nlohmann::json to_json(const napilab::Rates& r) {
+// The NIC over the run: the measured deltas next to their rates; "counts",
+// "rates" and "cpu_percent" are napi-measure's (userspace/tools/napi_measure.cpp).
+nlohmann::json to_json(const napilab::Counts& c) {
+  const napilab::Rates r = napilab::rates_of(c);
   nlohmann::json j = {{"seconds", r.seconds},
-                      {"irqs", count(r.irqs_per_s, r.seconds)},
+                      {"irqs", c.irqs},
                       {"irqs_per_s", r.irqs_per_s},
-                      {"rx_packets", count(r.rx_pps, r.seconds)},
-                      {"tx_packets", count(r.tx_pps, r.seconds)},
+                      {"rx_packets", count_of(c.netdev, "rx_packets")},
+                      {"tx_packets", count_of(c.netdev, "tx_packets")},
                       {"rx_pps", r.rx_pps},
                       {"tx_pps", r.tx_pps},
                       {"packets_per_irq", optional_json(r.packets_per_irq)},
                       {"squeezes_per_s", r.squeezes_per_s},
-                      {"softnet_drops_per_s", r.softnet_drops_per_s}};
+                      {"softnet_drops_per_s", r.softnet_drops_per_s},
+                      {"counts", napilab::counts_json(c)},
+                      {"rates", napilab::rates_json(c)},
+                      {"cpu_percent", napilab::cpu_percent_json(c.cpu)}};
   j["napi"] = nullptr;
   if (r.polls_per_s) {
-    j["napi"] = {{"polls", count(*r.polls_per_s, r.seconds)},
+    j["napi"] = {{"polls", count_of(*c.ethtool, "napi_polls")},
                  {"polls_per_s", *r.polls_per_s},
                  {"budget_exhausted_pct", optional_json(r.budget_exhausted_pct)},
                  {"complete_per_s", optional_json(r.complete_per_s)}};
@@ -162,11 +159,12 @@ void print_iperf(const napilab::IperfReport& report) {
   }
 }
 
-void print_nic(const std::string& iface, const napilab::Rates& r) {
+void print_nic(const std::string& iface, const napilab::Counts& c) {
+  const napilab::Rates r = napilab::rates_of(c);
   fmt::print("{}: over {:.2f} s\n", iface, r.seconds);
-  fmt::print("  rx packets {:12} ({:.0f}/s)\n", count(r.rx_pps, r.seconds), r.rx_pps);
-  fmt::print("  tx packets {:12} ({:.0f}/s)\n", count(r.tx_pps, r.seconds), r.tx_pps);
-  fmt::print("  IRQs       {:12} ({:.0f}/s)\n", count(r.irqs_per_s, r.seconds), r.irqs_per_s);
+  fmt::print("  rx packets {:12} ({:.0f}/s)\n", count_of(c.netdev, "rx_packets"), r.rx_pps);
+  fmt::print("  tx packets {:12} ({:.0f}/s)\n", count_of(c.netdev, "tx_packets"), r.tx_pps);
+  fmt::print("  IRQs       {:12} ({:.0f}/s)\n", c.irqs, r.irqs_per_s);
   fmt::print("  packets/IRQ {:>11}\n",
              r.packets_per_irq ? fmt::format("{:.1f}", *r.packets_per_irq) : "- (no IRQs)");
   fmt::print("  softnet    {:.1f} squeezes/s, {:.1f} drops/s\n", r.squeezes_per_s,
@@ -176,9 +174,9 @@ void print_nic(const std::string& iface, const napilab::Rates& r) {
     return;
   }
   fmt::print("  NAPI polls {:12} ({:.0f}/s), budget exhausted {}, complete {}\n",
-             count(*r.polls_per_s, r.seconds), *r.polls_per_s,
+             count_of(*c.ethtool, "napi_polls"), *r.polls_per_s,
              r.budget_exhausted_pct ? fmt::format("{:.1f} %", *r.budget_exhausted_pct) : "-",
-             r.complete_per_s ? fmt::format("{}", count(*r.complete_per_s, r.seconds)) : "-");
+             r.complete_per_s ? fmt::format("{}", count_of(*c.ethtool, "napi_complete")) : "-");
 }
 
 int run(int argc, char** argv) {
@@ -193,14 +191,12 @@ int run(int argc, char** argv) {
   app.add_option("iperf3-args", options.iperf_args, "after --: iperf3's arguments (-J is added)")
       ->required();
   app.footer("example: napi-iperf -i eth0 -- -c 10.77.0.1 -t 3 -R\n");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error) == 0 ? 0 : kBadUsage;
+  if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
+    return *rc;
   }
   if (auto invalid = validate(options)) {
     fmt::print(stderr, "napi-iperf: {}\n", invalid->message);
-    return kBadUsage;
+    return napilab::kExitBadUsage;
   }
 
   auto sampler = napilab::Sampler::create(options.iface);
@@ -224,20 +220,20 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "napi-iperf: {}\n", after.error().to_string());
     return 1;
   }
-  const napilab::Rates rates = napilab::rates_between(before.value(), after.value());
+  const napilab::Counts counts = napilab::counts_between(before.value(), after.value());
 
   if (options.json) {
     const nlohmann::json out = {{"iface", options.iface},
                                 {"irqs", sampler.value().irqs()},
                                 {"iperf3_args", options.iperf_args},
                                 {"iperf3", to_json(report.value())},
-                                {"nic", to_json(rates)}};
+                                {"nic", to_json(counts)}};
     fmt::print("{}\n", out.dump(2));
   } else {
     fmt::print("napi-iperf: {} (IRQ {}), iperf3 {}\n", options.iface,
                fmt::join(sampler.value().irqs(), ","), fmt::join(options.iperf_args, " "));
     print_iperf(report.value());
-    print_nic(options.iface, rates);
+    print_nic(options.iface, counts);
   }
   return std::fflush(stdout) == 0 ? 0 : 1;
 }

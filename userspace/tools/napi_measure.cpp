@@ -39,12 +39,6 @@
 // 127 COMMAND could not be started. On 3 and 124 the measurement is printed.
 #include <fmt/format.h>
 
-// GCC 12 sees a "potential null pointer dereference" inside CLI11's vector
-// option code (CLI::detail::split, inlined); it is in the header, not here.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <CLI/CLI.hpp>
-#pragma GCC diagnostic pop
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -55,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "napilab/cli.hpp"
 #include "napilab/counts_json.hpp"
 #include "napilab/process.hpp"
 #include "napilab/sampler.hpp"
@@ -63,7 +58,7 @@
 namespace {
 
 constexpr int kCannotMeasure = 1;
-constexpr int kBadUsage = 2;
+using napilab::kExitBadUsage;
 constexpr int kCommandFailed = 3;
 constexpr int kCommandTimedOut = 124;
 constexpr int kCommandNotStarted = 127;
@@ -213,18 +208,16 @@ int run(int argc, char** argv) {
   app.add_option("--output", options.output, "write COMMAND's stdout to FILE");
   app.add_option("command", options.command, "after --: the command to measure and its arguments");
   app.footer(kExitCodes);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    return app.exit(error) == 0 ? 0 : kBadUsage;
+  if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
+    return *rc;
   }
   if (options.snapshot && (!options.command.empty() || !options.output.empty())) {
     fail("--snapshot runs no command: give either --snapshot or -- COMMAND, not both");
-    return kBadUsage;
+    return kExitBadUsage;
   }
   if (!options.snapshot && options.command.empty()) {
     fail("no command to measure: napi-measure -i IFACE -- COMMAND [ARGS...], or --snapshot");
-    return kBadUsage;
+    return kExitBadUsage;
   }
 
   auto sampler = napilab::Sampler::create(options.iface);

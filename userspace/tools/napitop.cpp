@@ -12,7 +12,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -59,13 +58,13 @@ class BpfColumns {
       unavailable_ = observer.error().to_string();
       return;
     }
-    auto first = observer.value().snapshot();
-    if (!first) {
-      unavailable_ = first.error().to_string();
+    auto intervals =
+        napilab::Intervals<napilab::bpf::NapiObserver>::start(std::move(observer).value());
+    if (!intervals) {
+      unavailable_ = intervals.error().to_string();
       return;
     }
-    observer_.emplace(std::move(observer).value());
-    previous_ = first.value();
+    intervals_.emplace(std::move(intervals).value());
 #else
     (void)iface;
     unavailable_ = "napitop was built without it (needs clang, bpftool, libbpf-dev and BTF)";
@@ -82,19 +81,16 @@ class BpfColumns {
   // The rates since the previous call; none while unavailable.
   std::optional<napilab::bpf::ObserverRates> next() {
 #ifdef NAPILAB_HAVE_BPF
-    if (!observer_) {
+    if (!intervals_) {
       return std::nullopt;
     }
-    auto current = observer_->snapshot();
-    if (!current) {
-      unavailable_ = current.error().to_string();
-      observer_.reset();
+    auto rates = intervals_->next();
+    if (!rates) {
+      unavailable_ = rates.error().to_string();
+      intervals_.reset();
       return std::nullopt;
     }
-    const napilab::bpf::ObserverRates rates =
-        napilab::bpf::rates_between(previous_, current.value());
-    previous_ = current.value();
-    return rates;
+    return rates.value();
 #else
     return std::nullopt;
 #endif
@@ -102,8 +98,7 @@ class BpfColumns {
 
  private:
 #ifdef NAPILAB_HAVE_BPF
-  std::optional<napilab::bpf::NapiObserver> observer_;
-  napilab::bpf::ObserverSnapshot previous_;
+  std::optional<napilab::Intervals<napilab::bpf::NapiObserver>> intervals_;
 #endif
   std::string unavailable_;
 };
@@ -136,8 +131,8 @@ int run(int argc, char** argv) {
   CLI::App app{"napitop: live view of a NIC's interrupts and NAPI polling"};
   napilab::LiveOptions options;
   napilab::add_live_options(app, options);
-  if (const int rc = napilab::parse_live_options(app, argc, argv); rc >= 0) {
-    return rc;
+  if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
+    return *rc;
   }
   const std::string& iface = options.iface;
 
@@ -147,28 +142,28 @@ int run(int argc, char** argv) {
     return 1;
   }
   BpfColumns bpf_columns(iface);  // before the first sample: loading takes a while
-  auto previous = sampler.value().take();
-  if (!previous) {
-    fmt::print(stderr, "napitop: {}\n", previous.error().to_string());
+  auto intervals = napilab::Intervals<napilab::Sampler>::start(std::move(sampler).value());
+  if (!intervals) {
+    fmt::print(stderr, "napitop: {}\n", intervals.error().to_string());
     return 1;
   }
+  const napilab::Sampler& nic = intervals.value().source();
   if (!options.json) {
-    fmt::print("napitop: {} (IRQ {}){} - {}\n", iface, fmt::join(sampler.value().irqs(), ","),
-               sampler.value().has_ethtool() ? "" : " - no ethtool stats", bpf_columns.status());
+    fmt::print("napitop: {} (IRQ {}){} - {}\n", iface, fmt::join(nic.irqs(), ","),
+               nic.has_ethtool() ? "" : " - no ethtool stats", bpf_columns.status());
     fmt::print("{:>7} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8} {:>9} {:>8}  {}\n", "time", "IRQ/s",
                "rx pps", "tx pps", "pkts/IRQ", "squeeze", "polls/s", "budget%", "bpf pl/s",
                "bpf bud%", "mode");
   }
-  const auto start = previous.value().when;
   return napilab::run_every_interval(options, [&] {
-    auto current = sampler.value().take();
-    if (!current) {
-      fmt::print(stderr, "napitop: {}\n", current.error().to_string());
+    auto rates = intervals.value().next();
+    if (!rates) {
+      fmt::print(stderr, "napitop: {}\n", rates.error().to_string());
       return false;
     }
-    const napilab::Rates r = napilab::rates_between(previous.value(), current.value());
+    const napilab::Rates& r = rates.value();
     const auto bpf = bpf_columns.next();
-    const double t = std::chrono::duration<double>(current.value().when - start).count();
+    const double t = intervals.value().elapsed();
     if (options.json) {
       fmt::print("{}\n", to_json(iface, t, r, bpf, bpf_columns).dump());
     } else {
@@ -182,7 +177,6 @@ int run(int argc, char** argv) {
                  format_optional(bpf_polls_per_s, "{:.0f}"),
                  format_optional(bpf_budget_pct, "{:.1f}"), napi_mode(r, bpf_budget_pct));
     }
-    previous = std::move(current);
     return true;
   });
 }

@@ -162,7 +162,7 @@ Result<NapiObserver> NapiObserver::attach(const std::string& iface) {
   return NapiObserver(std::move(skeleton), std::move(target).value());
 }
 
-Result<ObserverSnapshot> NapiObserver::snapshot() const {
+Result<ObserverSnapshot> NapiObserver::take() const {
   const int cpus = libbpf_num_possible_cpus();
   if (cpus <= 0) {
     return Error{"cannot count the possible CPUs: " + errno_text(cpus)};

@@ -9,7 +9,6 @@
 // with the reason when BPF is unavailable, 2 on bad arguments.
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -49,8 +48,8 @@ int run(int argc, char** argv) {
   bool verbose = false;
   napilab::add_live_options(app, options);
   app.add_flag("-v,--verbose", verbose, "show libbpf's log (verifier output)");
-  if (const int rc = napilab::parse_live_options(app, argc, argv); rc >= 0) {
-    return rc;
+  if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
+    return *rc;
   }
 
   nb::NapiObserver::set_libbpf_log(verbose);
@@ -59,32 +58,29 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "napi-observe: {}\n", observer.error().to_string());
     return 1;
   }
-  auto previous = observer.value().snapshot();
-  if (!previous) {
-    fmt::print(stderr, "napi-observe: {}\n", previous.error().to_string());
+  auto intervals = napilab::Intervals<nb::NapiObserver>::start(std::move(observer).value());
+  if (!intervals) {
+    fmt::print(stderr, "napi-observe: {}\n", intervals.error().to_string());
     return 1;
   }
   if (!options.json) {
-    print_header(observer.value().target());
+    print_header(intervals.value().source().target());
   }
-  const auto start = previous.value().when;
   return napilab::run_every_interval(options, [&] {
-    auto current = observer.value().snapshot();
-    if (!current) {
-      fmt::print(stderr, "napi-observe: {}\n", current.error().to_string());
+    auto rates = intervals.value().next();
+    if (!rates) {
+      fmt::print(stderr, "napi-observe: {}\n", rates.error().to_string());
       return false;
     }
-    const nb::ObserverRates r = nb::rates_between(previous.value(), current.value());
-    const double t = std::chrono::duration<double>(current.value().when - start).count();
+    const double t = intervals.value().elapsed();
     if (options.json) {
-      nlohmann::json j = nb::to_json(r);
+      nlohmann::json j = nb::to_json(rates.value());
       j["iface"] = options.iface;
       j["t"] = t;
       fmt::print("{}\n", j.dump());
     } else {
-      print_row(t, r);
+      print_row(t, rates.value());
     }
-    previous = std::move(current);
     return true;
   });
 }

@@ -17,6 +17,21 @@ std::uint64_t counter_delta(std::uint64_t before, std::uint64_t after, unsigned 
   return after;  // reset: the counter started again from zero
 }
 
+Result<std::uint64_t> checked_delta(const CounterMap& before, const CounterMap& after,
+                                    std::string_view name) {
+  const auto b = before.find(name);
+  const auto a = after.find(name);
+  if (b == before.end() || a == after.end()) {
+    return Error{"counter '" + std::string(name) + "' is missing from the " +
+                 (b == before.end() ? "first" : "second") + " reading"};
+  }
+  if (a->second < b->second) {
+    return Error{"counter '" + std::string(name) + "' went backwards: " +
+                 std::to_string(b->second) + " then " + std::to_string(a->second)};
+  }
+  return a->second - b->second;
+}
+
 namespace {
 
 // /proc/interrupts prints an unsigned int per CPU: 32-bit wrap. A CPU (or a

@@ -2,9 +2,9 @@
 // loopback or the test bed's subnet; reports what it sent.
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "napilab/cli.hpp"
 #include "napilab/net/blaster.hpp"
 #include "napilab/net/report.hpp"
 #include "napilab/net/units.hpp"
@@ -12,7 +12,7 @@
 
 namespace {
 
-constexpr int kBadUsage = 2;
+using napilab::kExitBadUsage;
 
 struct Options {
   std::string destination;
@@ -59,17 +59,14 @@ int run(int argc, char** argv) {
   app.add_flag("--allow-any-destination", options.allow_any_destination,
                "also send outside loopback and the test bed's subnet");
   app.add_flag("--json", options.json, "report as JSON");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    // --help exits 0; every malformed option exits kBadUsage like the checks below.
-    return app.exit(error) == 0 ? 0 : kBadUsage;
+  if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
+    return *rc;
   }
 
   auto config = to_config(options);
   if (!config) {
     fmt::print(stderr, "napi-blast: {}\n", config.error().message);
-    return kBadUsage;
+    return kExitBadUsage;
   }
   napilab::net::Blaster blaster(config.value());
   const auto stats = blaster.run();

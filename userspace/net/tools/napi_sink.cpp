@@ -3,10 +3,10 @@
 // delivered/lost/reordered/duplicate sequence numbers.
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 
+#include "napilab/cli.hpp"
 #include "napilab/net/event_loop.hpp"
 #include "napilab/net/report.hpp"
 #include "napilab/net/sink.hpp"
@@ -16,7 +16,7 @@
 
 namespace {
 
-constexpr int kBadUsage = 2;
+using napilab::kExitBadUsage;
 constexpr std::chrono::hours kMaxSinkDuration{1};
 constexpr rlim_t kWantedFds = 65536;
 
@@ -114,17 +114,14 @@ int run(int argc, char** argv) {
   app.add_option("--bind", options.bind, "ADDRESS:PORT to listen on");
   app.add_option("--duration", options.duration, "how long to serve, e.g. 10s (<= 1h)");
   app.add_flag("--json", options.json, "report as JSON");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    // --help exits 0; every malformed option exits kBadUsage like the checks below.
-    return app.exit(error) == 0 ? 0 : kBadUsage;
+  if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
+    return *rc;
   }
 
   auto setup = to_setup(options);
   if (!setup) {
     fmt::print(stderr, "napi-sink: {}\n", setup.error().message);
-    return kBadUsage;
+    return kExitBadUsage;
   }
   install_stop_handlers();
   return serve(setup.value(), options.json);

@@ -8,6 +8,7 @@
 #include "napilab/iperf.hpp"
 #include "napilab/parse_util.hpp"
 #include "napilab/process.hpp"
+#include "napilab/sampler.hpp"
 
 namespace napilab::load {
 
@@ -66,18 +67,7 @@ Result<CounterMap> read_counters(const std::string& iface) {
 
 Result<std::uint64_t> delta(const CounterMap& before, const CounterMap& after,
                             const std::string& name) {
-  const auto b = before.find(name);
-  const auto a = after.find(name);
-  if (b == before.end() || a == after.end()) {
-    return Error{"counter '" + name + "' is missing from the " +
-                 (b == before.end() ? "first" : "second") +
-                 " reading (ethtool -S, /sys/class/net/IFACE/statistics)"};
-  }
-  if (a->second < b->second) {
-    return Error{"counter '" + name + "' went backwards: " + std::to_string(b->second) + " then " +
-                 std::to_string(a->second)};
-  }
-  return a->second - b->second;
+  return checked_delta(before, after, name);
 }
 
 Result<std::uint32_t> dumped_register(std::string_view raw_dump, std::size_t index) {

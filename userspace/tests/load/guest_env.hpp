@@ -42,8 +42,9 @@ Command run(const Argv& argv, int timeout_s = 60);
 // error when either cannot be read.
 Result<CounterMap> read_counters(const std::string& iface);
 
-// after - before of one counter; an error when either side lacks it (a
-// driver that stopped reporting it must not pass for zero) or it went back.
+// napilab::checked_delta (the library's one strict delta) under the name the
+// load tests use: after - before of one counter of read_counters(); an error
+// when either side lacks it or it went back.
 Result<std::uint64_t> delta(const CounterMap& before, const CounterMap& after,
                             const std::string& name);
 

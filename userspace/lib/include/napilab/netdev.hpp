@@ -2,16 +2,14 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "napilab/counter_map.hpp"
 #include "napilab/result.hpp"
 
 namespace napilab {
-
-using CounterMap = std::map<std::string, std::uint64_t, std::less<>>;
 
 // Pure: the text of one sysfs counter file ("12345\n").
 Result<std::uint64_t> parse_sysfs_counter(std::string_view text);

@@ -20,6 +20,7 @@ struct Error {
 template <class T>
 class Result {
  public:
+  using value_type = T;
   Result(T value) : data_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : data_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 

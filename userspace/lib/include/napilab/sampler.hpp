@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "napilab/interrupts.hpp"
@@ -67,6 +68,12 @@ struct Rates {
 // Difference of a counter that is `width_bits` wide: a smaller value after
 // is a wrap for 32-bit counters and a reset (value counts from 0) for wider.
 std::uint64_t counter_delta(std::uint64_t before, std::uint64_t after, unsigned width_bits);
+
+// Pure: the delta of one named counter over a window where no reset is
+// expected (a test's): an error when either reading lacks it (a driver that
+// stopped reporting it must not pass for zero) or it went backwards.
+Result<std::uint64_t> checked_delta(const CounterMap& before, const CounterMap& after,
+                                    std::string_view name);
 
 // Pure: the counts between two snapshots of the same interface.
 Counts counts_between(const Snapshot& before, const Snapshot& after);

@@ -2,11 +2,12 @@
 // ("Udp: InDatagrams NoPorts ..." then "Udp: 38 0 ...").
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 
-#include "napilab/netdev.hpp"
+#include "napilab/counter_map.hpp"
 #include "napilab/result.hpp"
 
 namespace napilab {

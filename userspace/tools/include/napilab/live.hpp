@@ -1,16 +1,20 @@
 // What the live views (napitop, napi-observe) share: the options -i IFACE,
-// -d SECONDS, -n COUNT, --json, and the loop that samples once per interval.
-// Header-only: the tools that include it link CLI11 and fmt themselves.
+// -d SECONDS, -n COUNT, --json; Intervals, the rates between each snapshot
+// of a counter source and the one before; and the loop that steps once per
+// interval. Header-only: the tools that include it link CLI11 and fmt.
 #pragma once
 
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+
+#include "napilab/cli.hpp"
+#include "napilab/result.hpp"
 
 namespace napilab {
 
@@ -36,16 +40,51 @@ inline std::string format_optional(const std::optional<double>& value, const cha
   return value ? fmt::format(fmt::runtime(spec), *value) : std::string("-");
 }
 
-// Parses the command line. Returns the exit code when the tool should stop
-// here (0 after --help, 2 for bad arguments, with CLI11's message), else -1.
-inline int parse_live_options(CLI::App& app, int argc, char** argv) {
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+// Successive intervals of a counter source: Source::take() returns a
+// Result<snapshot> with a `when`, and rates_between(before, after) (found
+// next to the snapshot type) turns two into rates. napilab::Sampler and
+// napilab::bpf::NapiObserver are such sources.
+template <class Source>
+class Intervals {
+ public:
+  using Snapshot = typename decltype(std::declval<const Source&>().take())::value_type;
+  using Rates =
+      decltype(rates_between(std::declval<const Snapshot&>(), std::declval<const Snapshot&>()));
+
+  // Takes the first snapshot: the start of the first interval.
+  static Result<Intervals> start(Source source) {
+    auto first = source.take();
+    if (!first) {
+      return first.error();
+    }
+    return Intervals(std::move(source), std::move(first).value());
   }
-  return -1;
-}
+
+  // The rates since the previous call (or start()); that snapshot then
+  // starts the next interval. An error leaves the interval open.
+  Result<Rates> next() {
+    auto current = source_.take();
+    if (!current) {
+      return current.error();
+    }
+    Rates rates = rates_between(previous_, current.value());
+    previous_ = std::move(current).value();
+    return rates;
+  }
+
+  // Seconds from start() to the end of the last interval.
+  [[nodiscard]] double elapsed() const {
+    return std::chrono::duration<double>(previous_.when - start_).count();
+  }
+  [[nodiscard]] const Source& source() const { return source_; }
+
+ private:
+  Intervals(Source source, Snapshot first)
+      : source_(std::move(source)), previous_(std::move(first)), start_(previous_.when) {}
+  Source source_;
+  Snapshot previous_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 // Sleeps an interval and calls step(), options.count times (or until
 // interrupted when 0). Returns 0, or 1 once step() returns false or stdout

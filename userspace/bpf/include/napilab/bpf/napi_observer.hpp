@@ -36,7 +36,7 @@ class NapiObserver {
   ~NapiObserver();
 
   // The interface's counters now, summed over CPUs (zero before any event).
-  [[nodiscard]] Result<ObserverSnapshot> snapshot() const;
+  [[nodiscard]] Result<ObserverSnapshot> take() const;
   [[nodiscard]] const ObserverTarget& target() const { return target_; }
 
   // Let libbpf's own log (verifier output, warnings) through to stderr;
