@@ -187,6 +187,35 @@ def livelock(results):
     return {"curves": curves, "summary": summaries} if curves else {}
 
 
+# Where the frames of a livelock point went, as each layer counts them
+# (bench-guest's livelock rows): (key, label).
+FRAME_FATES = [
+    ("sent", "sent by the peer"),
+    ("nic_rx", "taken in by the driver"),
+    ("delivered", "delivered to the application"),
+    ("not_taken_by_guest", "not taken in (host tap, QEMU, ring)"),
+    ("ring_no_buffer", "ring had no buffer (RNBC)"),
+    ("backlog_dropped", "backlog full (softnet)"),
+    ("socket_dropped", "socket buffer full (RcvbufErrors)"),
+]
+
+
+def frame_fates(results):
+    """{contender: [(asked rate, {key: median count})]} for the livelock
+    points whose rows count where the frames went (medians over the runs)."""
+    out = {}
+    for c in contenders(results):
+        points = {}
+        for metric, s in results.get(c, {}).items():
+            phase, key = metric.split("/", 1)
+            if phase.startswith("livelock_") and key in dict(FRAME_FATES):
+                points.setdefault(phase, {})[key] = s["median"]
+        rows = [(median_of(results, c, f"{phase}/asked_pps") or 0, counts) for phase, counts in points.items()]
+        if rows:
+            out[c] = sorted(rows, key=lambda r: r[0])
+    return out
+
+
 # --- poll vs epoll -----------------------------------------------------------
 
 def parse_benchmarks(doc):

@@ -85,7 +85,9 @@ class BenchReport(unittest.TestCase):
                 for offered, delivered in ((10000, 10000), (80000, 30000), (300000, tail)):
                     f.write(json.dumps({"phase": f"livelock_{offered}", "asked_pps": offered,
                                         "offered_pps": offered * 0.97, "delivered_pps": delivered,
-                                        "seconds": 3.02}) + "\n")
+                                        "seconds": 3.02, "sent": offered * 3, "delivered": delivered * 3,
+                                        "backlog_dropped": 4321 if offered == 300000 else 0,
+                                        "ring_no_buffer": None}) + "\n")
         done = run(out, "1", "2")
         self.assertEqual(done.returncode, 0, done.stderr)
         report = read_json(os.path.join(out, "report.json"))
@@ -94,8 +96,13 @@ class BenchReport(unittest.TestCase):
                          ["inbox", "ours", "ours-irq", "ours-irq-drain", "ours-nomit"])
         claims = {c["claim"]: c for c in report["claims"]}
         self.assertEqual(claims["per-packet interrupt processing livelocks; NAPI does not"]["verdict"], "shown")
+        self.assertEqual(report["frame_fates"]["ours-irq-drain"][-1],
+                         [300000, {"sent": 900000, "delivered": 900, "backlog_dropped": 4321}])
         with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
-            self.assertIn('<img src="livelock-prenapi.png"', f.read())
+            page = f.read()
+        self.assertIn('<img src="livelock-prenapi.png"', page)
+        self.assertIn("<td>300000</td><td>900000</td><td>900</td><td>4321</td>", page)
+        self.assertNotIn("RNBC", page)  # a null counter gets no column
 
     def test_refusals(self):
         self.assertEqual(run().returncode, 2)

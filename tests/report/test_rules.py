@@ -189,6 +189,16 @@ class Livelock(unittest.TestCase):
         sweep["ours-irq"] = [(2000, 2000), (10000, 6500), (160000, 100)]
         self.assertEqual(rules.livelock_claim(rules.livelock(self.results(sweep)))[2], "not shown")
 
+    def test_where_the_frames_went(self):
+        rows = {f"ours-irq-drain-{rep}": [{"phase": "livelock_300000", "asked_pps": 300000, "sent": sent,
+                                            "nic_rx": 90000, "delivered": 900, "socket_dropped": None}]
+                for rep, sent in ((1, 880000), (2, 900000), (3, 910000))}
+        samples, _ = rules.collect(rows)
+        fates = rules.frame_fates(rules.results_from(samples))
+        self.assertEqual(fates, {"ours-irq-drain": [(300000, {"sent": 900000, "nic_rx": 90000, "delivered": 900})]})
+        results, _ = results_of(load_raw())
+        self.assertEqual(rules.frame_fates(results), {})  # the fixture's rows count no fates
+
     def test_no_sweep(self):
         self.assertEqual(rules.livelock({"ours": {"tcp_tx/mbps": rules.summary([1])}}), {})
         claims = {c: v for c, _, v in rules.driver_claims({}, {}, {})}
