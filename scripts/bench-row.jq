@@ -1,0 +1,20 @@
+# One bench row from napi-iperf --json (scripts/bench-guest's measure): the
+# NIC's and the CPU's counters over napi-iperf's measured window (.nic, in
+# napi-measure's keys), the throughput and loss iperf3 measured (.iperf3,
+# napi-iperf's reading of iperf3 -J). Traffic flows only while iperf3
+# transfers, so rates divide the counts by iperf3's measured transfer time
+# ("seconds"); "window_s" is napi-iperf's whole window (with iperf3's
+# start-up), over which the CPU split is taken.
+.nic as $n | .iperf3 as $i | ($i.received.seconds // $n.seconds) as $t |
+{phase: $phase, seconds: $t, window_s: $n.seconds,
+ irqs_per_s: ($n.counts.irqs / $t), rx_pps: ($n.counts.netdev.rx_packets / $t),
+ tx_pps: ($n.counts.netdev.tx_packets / $t),
+ packets_per_irq: $n.packets_per_irq,
+ cpu_user_pct: ($n.cpu_percent.user + $n.cpu_percent.nice), cpu_system_pct: $n.cpu_percent.system,
+ cpu_softirq_pct: $n.cpu_percent.softirq, cpu_hardirq_pct: $n.cpu_percent.irq,
+ cpu_idle_pct: $n.cpu_percent.idle}
++ (if $i.protocol == "UDP" then
+     {offered_packets: $i.udp.packets,
+      delivered_pps: (($i.udp.packets - $i.udp.lost_packets) / $t),
+      lost_percent: $i.udp.lost_percent}
+   else {mbps: ($i.received.bits_per_second / 1e6)} end)
