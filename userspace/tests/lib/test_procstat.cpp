@@ -22,6 +22,15 @@ TEST(ProcStat, HostCaptureAggregateLine) {
   EXPECT_EQ(cpu.value().total(), 28309U + 10409 + 9989 + 27222 + 519 + 0 + 198 + 49);
 }
 
+TEST(ProcStat, GuestCaptureKernel61) {
+  // cpu  178 0 1064 1149 0 0 431 0 0 0 (10 columns on 6.1, no steal under TCG)
+  auto cpu = parse_proc_stat_cpu(fixture("stat-2cpu-e1k_napi.txt"));
+  ASSERT_TRUE(cpu.ok()) << cpu.error().to_string();
+  EXPECT_EQ(cpu.value().system, 1064U);
+  EXPECT_EQ(cpu.value().softirq, 431U);
+  EXPECT_EQ(cpu.value().total(), 178U + 1064 + 1149 + 431);
+}
+
 TEST(ProcStat, OldKernelWithSevenColumnsHasNoSteal) {
   auto cpu = parse_proc_stat_cpu("cpu  1 2 3 4 5 6 7\ncpu0 1 2 3 4 5 6 7\n");
   ASSERT_TRUE(cpu.ok()) << cpu.error().to_string();
