@@ -3,7 +3,7 @@
 # hand to qemu/peer-run is allowed; options that read or write host files,
 # daemonize, flood or leave the test network are refused in every spelling
 # getopt_long and CLI11 accept; other programs are refused.
-# napilab-bed: labels=unit timeout=30
+# napilab-bed: labels=unit timeout=60
 # shellcheck source=tests/bed/lib.sh
 . "$(dirname "$0")/lib.sh"
 build=${NAPILAB_BUILD:-$root/build}

