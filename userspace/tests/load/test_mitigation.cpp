@@ -1,27 +1,42 @@
 // Load tests that run inside the guest with e1k_napi loaded (started by
 // tests/vm/load-*.sh through the test bed). They judge NAPI and interrupt
-// throttling by counters (ethtool -S, /sys/class/net statistics), never by
-// clocks, and print the figures they measured.
+// throttling by counters, never by clocks, and print the figures they
+// measured. Every claim made from the driver's own counters (ethtool -S) is
+// checked against a count the driver does not control, over the same
+// window: /proc/interrupts by IRQ number (the kernel's count of the line),
+// the napi:napi_poll and irq:irq_handler_entry tracepoints (napi-observe
+// --json, the BPF observer), QEMU's own frame counters (TPR/TPT, which the
+// driver's hw_*_total_packets only copy) and the peer's counts (iperf3).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
+#include <iomanip>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "guest_env.hpp"
+#include "napilab/iperf.hpp"
+#include "napilab/sampler.hpp"
 
 namespace napilab::load {
 namespace {
 
 using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
 
 // The value, or the test stops here: GoogleTest reports the exception with
 // the error's text (a counter that cannot be read is never a zero).
@@ -32,6 +47,10 @@ T need(Result<T> result) {
   }
   return std::move(result).value();
 }
+
+// How much slower than Debian's the guest's kernel is (the debug kernel,
+// KASAN under TCG: 5): waits that depend on the kernel's speed scale by it.
+int time_scale() { return std::max(1, std::atoi(env("NAPILAB_TIME_SCALE").c_str())); }
 
 ::testing::AssertionResult ran_ok(const Command& command) {
   if (command.started && !command.timed_out && command.exit_status == 0) {
@@ -74,67 +93,323 @@ class Mitigation : public ::testing::Test {
   std::string iface_;
 };
 
-// Packets per interrupt and NAPI counters over one TCP peer->guest flood.
-struct FloodFigures {
-  double packets_per_irq = 0;  // RX + TX packets per interrupt
-  double rx_per_irq = 0;       // received packets per interrupt
-  std::uint64_t irqs = 0;
+// `driver`, the driver's count, agrees with `independent`, another source's
+// count of the same window: within `pct` % of the larger, plus `slack`
+// counts for small numbers.
+::testing::AssertionResult agree(std::uint64_t driver, std::uint64_t independent, double pct,
+                                 std::uint64_t slack) {
+  const double d = static_cast<double>(driver);
+  const double i = static_cast<double>(independent);
+  const double allowed = pct / 100.0 * std::max(d, i) + static_cast<double>(slack);
+  if (std::abs(d - i) <= allowed) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "the driver counted " << driver << ", the other source " << independent << ": "
+         << std::abs(d - i) << " apart, more than the " << allowed << " allowed (" << pct << " % + "
+         << slack << ")";
+}
+
+// "A vs B (+x.x %)": B's difference from A, for the printed figures.
+std::string versus(std::uint64_t a, std::uint64_t b) {
+  const double pct =
+      a ? 100.0 * (static_cast<double>(b) - static_cast<double>(a)) / static_cast<double>(a) : 0.0;
+  std::ostringstream text;
+  text << a << " vs " << b << " (" << std::showpos << std::fixed << std::setprecision(1) << pct
+       << " %)";
+  return text.str();
+}
+
+double per(std::uint64_t n, std::uint64_t d) {
+  return d ? static_cast<double>(n) / static_cast<double>(d) : 0.0;
+}
+
+// One window as the driver counts it (ethtool -S, /sys/class/net) and as the
+// kernel counts the NIC's interrupt line (/proc/interrupts by IRQ number,
+// through the library's Sampler), read back to back at either end.
+class CounterWindow {
+ public:
+  explicit CounterWindow(std::string iface)
+      : iface_(std::move(iface)), sampler_(need(Sampler::create(iface_))) {}
+
+  void open() {
+    before_ = need(read_counters(iface_));
+    first_ = need(sampler_.take());
+  }
+  void close() {
+    last_ = need(sampler_.take());
+    after_ = need(read_counters(iface_));
+  }
+  [[nodiscard]] std::uint64_t driver(const std::string& name) const {
+    return need(delta(before_, after_, name));
+  }
+  // The line's interrupts (all CPUs) between open() and close().
+  [[nodiscard]] std::uint64_t proc_irqs() const {
+    const Rates rates = rates_between(first_, last_);
+    return static_cast<std::uint64_t>(std::llround(rates.irqs_per_s * rates.seconds));
+  }
+  [[nodiscard]] double seconds() const {
+    return std::chrono::duration<double>(last_.when - first_.when).count();
+  }
+  [[nodiscard]] Clock::time_point opened() const { return first_.when; }
+  [[nodiscard]] Clock::time_point closed() const { return last_.when; }
+
+ private:
+  std::string iface_;
+  Sampler sampler_;
+  CounterMap before_, after_;
+  Snapshot first_, last_;
+};
+
+// napi-observe --json's intervals, summed: the tracepoints' counts.
+struct TracepointCounts {
+  double seconds = 0;
   std::uint64_t polls = 0;
-  std::uint64_t budget_exhausted = 0;
+  std::uint64_t budget_exhausted = 0;  // work == budget
+  std::uint64_t over_budget = 0;
+  std::uint64_t interrupts = 0;  // irq:irq_handler_entry on the NIC's lines
+  std::uint64_t work = 0;
+  std::map<std::string, std::uint64_t> polls_by_work;  // histogram bucket ("0", "1", "2-3"...)
+  double attach_s = 0;  // how long it took to start sampling (measured)
+
+  [[nodiscard]] std::uint64_t polls_with_work(const std::string& bucket) const {
+    const auto it = polls_by_work.find(bucket);
+    return it == polls_by_work.end() ? 0 : it->second;
+  }
+  [[nodiscard]] std::uint64_t polls_with_work_above_one() const {
+    std::uint64_t n = 0;
+    for (const auto& [bucket, count] : polls_by_work) {
+      n += bucket == "0" || bucket == "1" ? 0 : count;
+    }
+    return n;
+  }
+};
+
+// Pure: napi-observe --json's output, one interval per line, summed.
+Result<TracepointCounts> sum_observer_lines(std::string_view jsonl) {
+  TracepointCounts sum;
+  std::istringstream lines{std::string(jsonl)};
+  std::string line;
+  int intervals = 0;
+  while (std::getline(lines, line)) {
+    if (line.empty()) {
+      continue;
+    }
+    ++intervals;
+    try {
+      const nlohmann::json j = nlohmann::json::parse(line);
+      sum.seconds += j.at("seconds").get<double>();
+      sum.polls += j.at("polls").get<std::uint64_t>();
+      sum.budget_exhausted += j.at("budget_exhausted").get<std::uint64_t>();
+      sum.over_budget += j.at("over_budget").get<std::uint64_t>();
+      sum.interrupts += j.at("interrupts").get<std::uint64_t>();
+      sum.work += j.at("work").get<std::uint64_t>();
+      for (const nlohmann::json& bucket : j.at("work_hist")) {
+        sum.polls_by_work[bucket.at("work").get<std::string>()] +=
+            bucket.at("polls").get<std::uint64_t>();
+      }
+    } catch (const nlohmann::json::exception& e) {
+      return Error{"napi-observe --json, interval " + std::to_string(intervals) + ": " + e.what()};
+    }
+  }
+  if (intervals == 0) {
+    return Error{"napi-observe --json printed no interval"};
+  }
+  return sum;
+}
+
+// The tracepoints over a window that covers the load: napi-observe starts
+// first, is given kAttach to load its programs, samples in 0.5 s steps for
+// `span` and ends after the load. That its intervals did cover the load is
+// checked (from when it started and ended), not assumed; outside the load
+// the NIC is idle, so the margins add next to nothing.
+class TracepointWindow {
+ public:
+  // Measured: see the attach time each test prints. A slow kernel (the
+  // debug kernel: NAPILAB_TIME_SCALE) gets it scaled.
+  static constexpr auto kAttach = 2500ms;
+
+  TracepointWindow(const std::string& iface, std::chrono::milliseconds span) {
+    const std::string observe = env("NAPILAB_BUILD") + "/userspace/bpf/napi-observe";
+    const auto attach = kAttach * time_scale();
+    const auto intervals = (attach + span) / 500ms + 1;
+    const Argv argv{observe, "-i", iface, "-d", "0.5", "-n", std::to_string(intervals), "--json"};
+    const int timeout_s = static_cast<int>(intervals / 2 + 60);
+    ran_ = std::async(std::launch::async, [argv, timeout_s] {
+      Ran ran;
+      ran.started = Clock::now();
+      ran.command = run(argv, timeout_s);
+      ran.ended = Clock::now();
+      return ran;
+    });
+    std::this_thread::sleep_for(attach);
+  }
+
+  // Once it has ended: its counts, or an error when it failed or its
+  // intervals did not cover [from, to].
+  Result<TracepointCounts> counts(Clock::time_point from, Clock::time_point to) {
+    const Ran ran = ran_.get();
+    if (!ran.command.started || ran.command.timed_out || ran.command.exit_status != 0) {
+      return Error{"the BPF observer failed: " + ran.command.what()};
+    }
+    auto sum = sum_observer_lines(ran.command.output);
+    if (!sum) {
+      return sum.error();
+    }
+    // Its first interval began once it had attached, so no later than its
+    // end minus the intervals' length; the last ended no earlier than its
+    // start plus that length.
+    const auto span = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(sum.value().seconds));
+    sum.value().attach_s = std::chrono::duration<double>(ran.ended - ran.started - span).count();
+    if (ran.ended - span > from || ran.started + span < to) {
+      return Error{"the BPF observer's " + std::to_string(sum.value().seconds) +
+                   " s of intervals did not cover the load (it took up to " +
+                   std::to_string(sum.value().attach_s) + " s to attach and exit)"};
+    }
+    return sum;
+  }
+
+ private:
+  struct Ran {
+    Command command;
+    Clock::time_point started, ended;
+  };
+  std::future<Ran> ran_;
+};
+
+// One TCP peer->guest flood (iperf3 -R, 4 s) counted by the driver, by
+// /proc/interrupts, by the tracepoints and by QEMU.
+struct FloodFigures {
   double mbps = 0;
+  std::uint64_t rx = 0;     // driver
+  std::uint64_t tx = 0;     // driver
+  std::uint64_t hw_rx = 0;  // QEMU's TPR: frames its e1000 received
+  std::uint64_t irqs = 0;   // driver
+  std::uint64_t proc_irqs = 0;
+  std::uint64_t polls = 0;  // driver
+  std::uint64_t budget_exhausted = 0;
+  TracepointCounts tracepoint;
+
+  // Driver-independent: QEMU's received frames per interrupt of the line.
+  [[nodiscard]] double rx_per_irq() const { return per(hw_rx, proc_irqs); }
+  // The share of the tracepoint's polls that used the whole budget.
+  [[nodiscard]] double exhausted_pct() const {
+    return 100.0 * per(tracepoint.budget_exhausted, tracepoint.polls);
+  }
+
+  void print(const char* what) const {
+    std::printf(
+        "%s, TCP peer->guest: %.0f Mb/s; rx packets driver/QEMU %s; interrupts driver//proc %s, "
+        "driver/tracepoint %s; polls driver/tracepoint %s; budget-exhausted driver/tracepoint %s "
+        "(%.1f %% of the tracepoint's polls); %.1f rx frames per interrupt (QEMU, /proc); "
+        "observer attached in %.2f s\n",
+        what, mbps, versus(rx, hw_rx).c_str(), versus(irqs, proc_irqs).c_str(),
+        versus(irqs, tracepoint.interrupts).c_str(), versus(polls, tracepoint.polls).c_str(),
+        versus(budget_exhausted, tracepoint.budget_exhausted).c_str(), exhausted_pct(),
+        rx_per_irq(), tracepoint.attach_s);
+  }
 };
 
 FloodFigures tcp_flood(const std::string& iface) {
-  const CounterMap before = need(read_counters(iface));
+  CounterWindow window(iface);
+  TracepointWindow tracepoint(iface, 7s);  // 4 s of flood, ~1 s to connect, margin
+  window.open();
   const IperfResult result = iperf3({"-R", "-t", "4"});
-  const CounterMap after = need(read_counters(iface));
+  window.close();
   EXPECT_TRUE(result.ok) << result.error;
   FloodFigures f;
-  f.irqs = need(delta(before, after, "interrupts"));
-  const std::uint64_t rx = need(delta(before, after, "rx_packets"));
-  const std::uint64_t packets = rx + need(delta(before, after, "tx_packets"));
-  const auto per_irq = [&f](std::uint64_t n) {
-    return f.irqs ? static_cast<double>(n) / static_cast<double>(f.irqs) : 0.0;
-  };
-  f.packets_per_irq = per_irq(packets);
-  f.rx_per_irq = per_irq(rx);
-  f.polls = need(delta(before, after, "napi_polls"));
-  f.budget_exhausted = need(delta(before, after, "napi_budget_exhausted"));
+  f.tracepoint = need(tracepoint.counts(window.opened(), window.closed()));
   f.mbps = result.mbps;
+  f.rx = window.driver("rx_packets");
+  f.tx = window.driver("tx_packets");
+  f.hw_rx = window.driver("hw_rx_total_packets");
+  f.irqs = window.driver("interrupts");
+  f.proc_irqs = window.proc_irqs();
+  f.polls = window.driver("napi_polls");
+  f.budget_exhausted = window.driver("napi_budget_exhausted");
   return f;
 }
 
+// Tolerances between independent counts of one window. Measured over 3
+// runs (the figures each test prints): the driver's rx count and QEMU's TPR
+// equal, /proc/interrupts and the driver's interrupts equal, the
+// tracepoints' polls, budget-exhausted polls and interrupts within 0.4 %
+// of the driver's (their window is a little wider: idle margins). 5 % is
+// over 10x that; a driver that miscounts by more fails.
+constexpr double kFramesPct = 1.0;
+constexpr double kCountsPct = 5.0;
+constexpr std::uint64_t kSlack = 5;
+
+void expect_counts_agree(const FloodFigures& f) {
+  EXPECT_TRUE(agree(f.rx, f.hw_rx, kFramesPct, kSlack)) << "rx packets vs QEMU's TPR";
+  EXPECT_TRUE(agree(f.irqs, f.proc_irqs, kCountsPct, kSlack)) << "interrupts vs /proc/interrupts";
+  EXPECT_TRUE(agree(f.irqs, f.tracepoint.interrupts, kCountsPct, kSlack))
+      << "interrupts vs irq:irq_handler_entry";
+  EXPECT_TRUE(agree(f.polls, f.tracepoint.polls, kCountsPct, kSlack)) << "polls vs napi:napi_poll";
+  EXPECT_TRUE(agree(f.budget_exhausted, f.tracepoint.budget_exhausted, kCountsPct, kSlack))
+      << "budget-exhausted polls vs napi:napi_poll's work == budget";
+  EXPECT_EQ(f.tracepoint.over_budget, 0U) << "a poll did more work than its budget";
+}
+
+// NAPI under a TCP flood: batches (many frames per interrupt: measured
+// 197-572) and stays in polling mode, i.e. most polls use the whole budget
+// (measured 74-90 %: 50 % leaves room for TCG's stalls, yet a driver that
+// completes early and re-enables its interrupt after each short poll falls
+// far below).
+constexpr double kMinRxPerIrq = 8.0;
+constexpr double kMinExhaustedPct = 50.0;
+
 TEST_F(Mitigation, NapiBatchesUnderTcpLoadAndStaysInPolling) {
   const FloodFigures f = tcp_flood(iface_);
-  std::printf(
-      "NAPI, TCP peer->guest: %.0f Mb/s, %llu interrupts, %.1f packets/IRQ, %llu polls, "
-      "%llu used the whole budget\n",
-      f.mbps, static_cast<unsigned long long>(f.irqs), f.packets_per_irq,
-      static_cast<unsigned long long>(f.polls),
-      static_cast<unsigned long long>(f.budget_exhausted));
-  EXPECT_GE(f.packets_per_irq, 8.0);
-  EXPECT_GT(f.budget_exhausted, 0U);
+  f.print("NAPI");
+  expect_counts_agree(f);
+  EXPECT_GE(f.rx_per_irq(), kMinRxPerIrq);
+  EXPECT_GE(f.exhausted_pct(), kMinExhaustedPct) << "NAPI did not stay in polling mode";
+  EXPECT_GE(100.0 * per(f.budget_exhausted, f.polls), kMinExhaustedPct) << "by the driver's count";
 }
 
 TEST_F(Mitigation, LowRateReturnsToOneInterruptPerPacket) {
-  const CounterMap before = need(read_counters(iface_));
+  // 10 pings/s: each reply is received alone. One RX interrupt per packet
+  // shows in the tracepoint: every poll that received anything received
+  // exactly one frame, as many such polls as frames QEMU delivered, and
+  // every poll completed (back to interrupt mode), so each began with an
+  // interrupt of its own. The TX completions take polls of work 0.
+  CounterWindow window(iface_);
+  TracepointWindow tracepoint(iface_, 4s);
+  window.open();
   ASSERT_TRUE(ran_ok(run({"ping", "-c", "30", "-i", "0.1", "-q", env("PEER")})));
-  const CounterMap after = need(read_counters(iface_));
-  const auto irqs = need(delta(before, after, "interrupts"));
-  const auto rx = need(delta(before, after, "rx_packets"));
-  const auto completes = need(delta(before, after, "napi_complete"));
-  const auto polls = need(delta(before, after, "napi_polls"));
-  const auto exhausted = need(delta(before, after, "napi_budget_exhausted"));
+  window.close();
+  const TracepointCounts tp = need(tracepoint.counts(window.opened(), window.closed()));
+  const auto rx = window.driver("rx_packets");
+  const auto hw_rx = window.driver("hw_rx_total_packets");
+  const auto irqs = window.driver("interrupts");
+  const auto completes = window.driver("napi_complete");
+  const auto polls = window.driver("napi_polls");
+  const auto exhausted = window.driver("napi_budget_exhausted");
+  const std::uint64_t rx_polls = tp.polls_with_work("1");
   std::printf(
-      "10 pings/s: %llu rx packets, %llu interrupts, %llu polls, %llu returned to "
-      "interrupt mode, %llu used the whole budget\n",
-      static_cast<unsigned long long>(rx), static_cast<unsigned long long>(irqs),
-      static_cast<unsigned long long>(polls), static_cast<unsigned long long>(completes),
+      "10 pings/s: rx packets driver/QEMU %s; interrupts driver//proc %s, driver/tracepoint %s; "
+      "polls driver/tracepoint %s, %llu returned to interrupt mode; tracepoint: %llu polls took "
+      "one frame, %llu took none, %llu took more; %llu used the whole budget\n",
+      versus(rx, hw_rx).c_str(), versus(irqs, window.proc_irqs()).c_str(),
+      versus(irqs, tp.interrupts).c_str(), versus(polls, tp.polls).c_str(),
+      static_cast<unsigned long long>(completes), static_cast<unsigned long long>(rx_polls),
+      static_cast<unsigned long long>(tp.polls_with_work("0")),
+      static_cast<unsigned long long>(tp.polls_with_work_above_one()),
       static_cast<unsigned long long>(exhausted));
-  ASSERT_GE(rx, 30U);
-  EXPECT_GE(irqs, rx);  // at least one interrupt per received packet
+  ASSERT_GE(hw_rx, 30U);
+  // One frame may be in flight (counted by QEMU, not yet by the driver).
+  EXPECT_TRUE(agree(rx, hw_rx, 0, 1)) << "rx packets vs QEMU's TPR";
+  EXPECT_EQ(tp.polls_with_work_above_one(), 0U) << "a poll took more than one frame";
+  // The observer's window is a little wider (idle: an ARP at most).
+  EXPECT_TRUE(agree(rx_polls, hw_rx, 0, 2)) << "polls with one frame vs frames received";
+  EXPECT_EQ(completes, polls) << "a poll did not go back to interrupt mode";
+  EXPECT_TRUE(agree(polls, tp.polls, 0, 3)) << "polls vs napi:napi_poll";
+  EXPECT_TRUE(agree(irqs, window.proc_irqs(), 0, 2)) << "interrupts vs /proc/interrupts";
+  EXPECT_GE(tp.interrupts + 3, tp.polls) << "a poll without an interrupt";
   EXPECT_EQ(exhausted, 0U);
-  EXPECT_EQ(completes, polls);  // every poll went back to interrupt mode
+  EXPECT_EQ(tp.budget_exhausted, 0U);
 }
 
 TEST_F(Mitigation, RxUsecsSweepRaisesPacketsPerInterruptWithoutLoss) {
@@ -147,54 +422,100 @@ TEST_F(Mitigation, RxUsecsSweepRaisesPacketsPerInterruptWithoutLoss) {
   const std::vector<int> sweep = {0, 50, 125, 250, 4000};
   constexpr int kPasses = 2;
   std::vector<std::uint64_t> irqs(sweep.size());
+  std::vector<std::uint64_t> proc_irqs(sweep.size());
   std::vector<std::uint64_t> rx(sweep.size());
-  std::printf("%4s %8s %10s %10s %12s %8s\n", "pass", "rx-usecs", "IRQs", "rx pkts", "pkts/IRQ",
-              "lost");
+  std::vector<double> seconds(sweep.size());
+  std::printf("%4s %8s %10s %10s %10s %12s %8s\n", "pass", "rx-usecs", "IRQs", "/proc", "rx pkts",
+              "pkts/IRQ", "lost");
   for (int pass = 1; pass <= kPasses; ++pass) {
     for (std::size_t i = 0; i < sweep.size(); ++i) {
       ASSERT_TRUE(ran_ok(run({"ethtool", "-C", iface_, "rx-usecs", std::to_string(sweep[i])})));
-      const CounterMap before = need(read_counters(iface_));
+      CounterWindow window(iface_);
+      window.open();
       const IperfResult result = iperf3({"-R", "-u", "-l", "256", "-b", "20M", "-t", "3"});
-      const CounterMap after = need(read_counters(iface_));
+      window.close();
       ASSERT_TRUE(result.ok) << result.error;
-      const auto pass_irqs = need(delta(before, after, "interrupts"));
-      const auto pass_rx = need(delta(before, after, "rx_packets"));
+      const auto pass_irqs = window.driver("interrupts");
+      const auto pass_rx = window.driver("rx_packets");
       irqs[i] += pass_irqs;
+      proc_irqs[i] += window.proc_irqs();
       rx[i] += pass_rx;
-      std::printf("%4d %8d %10llu %10llu %12.2f %8llu\n", pass, sweep[i],
+      seconds[i] += window.seconds();
+      std::printf("%4d %8d %10llu %10llu %10llu %12.2f %8llu\n", pass, sweep[i],
                   static_cast<unsigned long long>(pass_irqs),
-                  static_cast<unsigned long long>(pass_rx),
-                  pass_irqs ? static_cast<double>(pass_rx) / static_cast<double>(pass_irqs) : 0.0,
+                  static_cast<unsigned long long>(window.proc_irqs()),
+                  static_cast<unsigned long long>(pass_rx), per(pass_rx, pass_irqs),
                   static_cast<unsigned long long>(result.lost_packets));
-      // The NIC received every datagram sent (the control connection adds a few).
+      // The NIC received every datagram the peer sent (the control
+      // connection adds a few).
       EXPECT_GE(pass_rx + 5, result.packets) << "packets lost at rx-usecs " << sweep[i];
     }
   }
   std::vector<double> per_irq;
   std::printf("both passes:");
   for (std::size_t i = 0; i < sweep.size(); ++i) {
-    per_irq.push_back(irqs[i] ? static_cast<double>(rx[i]) / static_cast<double>(irqs[i]) : 0.0);
-    std::printf(" %d us %.2f%s", sweep[i], per_irq.back(), i + 1 < sweep.size() ? "," : "\n");
+    per_irq.push_back(per(rx[i], irqs[i]));
+    std::printf(" %d us %.2f (%.0f IRQ/s by /proc)%s", sweep[i], per_irq.back(),
+                static_cast<double>(proc_irqs[i]) / seconds[i], i + 1 < sweep.size() ? "," : "\n");
   }
-  // Monotonic within TCG's noise. QEMU never delays less than 128 us, so
-  // 50 and 125 us are the same setting to it; and at this load the guest
-  // takes ~1-1.7k IRQ/s with ITR off, under both the 128 us (7.8k/s) and
-  // 250 us (4k/s) caps, so from 0 to 250 us packets per interrupt follow
-  // NAPI's poll cycle, not ITR: measured 0.83-1.1x from one step to the
-  // next, in both passes of a run. Hence 40 % of slack there, and the
-  // setting that does bind, 4000 us (250/s), must batch at least twice as
-  // much as any of the others.
+  for (std::size_t i = 0; i < sweep.size(); ++i) {
+    EXPECT_TRUE(agree(irqs[i], proc_irqs[i], kCountsPct, kSlack))
+        << "interrupts vs /proc/interrupts at rx-usecs " << sweep[i];
+    // What QEMU enforces, counted by the kernel: at most one interrupt per
+    // max(rx-usecs, 128 us), all causes included; 10 % for the edges of
+    // the window and the timer's rounding.
+    const double cap_per_s = 1e6 / std::max(sweep[i], 128);
+    EXPECT_LE(static_cast<double>(proc_irqs[i]) / seconds[i], cap_per_s * 1.1)
+        << "more interrupts than rx-usecs " << sweep[i] << " allows";
+  }
+  // Monotonic within TCG's noise, each setting against the best of those
+  // below it (not a chain of steps, which compounds): from 0 to 250 us the
+  // guest's own poll cycle, not ITR, sets the batch (QEMU never delays less
+  // than 128 us, and ~1-1.7k IRQ/s is under the 7.8k/s and 4k/s caps), so
+  // those steps only move with the noise: measured down to 0.88x the best
+  // setting below (3 runs), hence 35 % of slack. The setting that binds,
+  // 4000 us (250/s: >= 39 frames per interrupt at 9.8k pps), batched
+  // 4.7-5.3x ITR off (which takes 3-15 under TCG): at least 2x.
+  constexpr double kSweepNoise = 0.35;
+  constexpr double kSweepGain = 2.0;
+  double best_below = per_irq.front();
   for (std::size_t i = 1; i < per_irq.size(); ++i) {
-    EXPECT_GE(per_irq[i], per_irq[i - 1] * 0.6) << "at rx-usecs " << sweep[i];
+    EXPECT_GE(per_irq[i], best_below * (1.0 - kSweepNoise)) << "at rx-usecs " << sweep[i];
+    best_below = std::max(best_below, per_irq[i]);
   }
-  const double at_max = per_irq.back();
-  const double below = *std::max_element(per_irq.begin(), per_irq.end() - 1);
-  EXPECT_GT(at_max, below * 2.0) << "4000 us did not batch twice as much as 0-250 us";
+  EXPECT_GE(per_irq.back(), per_irq.front() * kSweepGain)
+      << "4000 us did not batch " << kSweepGain << "x as much as ITR off";
+}
+
+// The longest run of reporting intervals (s) that carried next to nothing:
+// less than 5 % of the median interval's bytes (a stalled TCP flow still
+// trickles out what its window allowed).
+double longest_gap_s(const std::vector<IperfInterval>& intervals) {
+  if (intervals.empty()) {
+    return 0;
+  }
+  std::vector<std::uint64_t> bytes;
+  bytes.reserve(intervals.size());
+  for (const IperfInterval& interval : intervals) {
+    bytes.push_back(interval.bytes);
+  }
+  std::nth_element(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(bytes.size() / 2),
+                   bytes.end());
+  const std::uint64_t stalled_below = bytes[bytes.size() / 2] / 20;
+  double longest = 0;
+  double gap = 0;
+  for (const IperfInterval& interval : intervals) {
+    gap = interval.bytes <= stalled_below ? gap + (interval.end - interval.start) : 0;
+    longest = std::max(longest, gap);
+  }
+  return longest;
 }
 
 TEST_F(Mitigation, ReconfigureUnderTrafficKeepsItFlowing) {
   // Guest -> peer TCP for 10 s, while the rings, rx-usecs and the offloads
   // change under it about a second apart; a refused change ends the series.
+  // iperf3 reports every 0.5 s: traffic must flow through every change, not
+  // only in total (which the first second alone could make).
   struct Change {
     std::chrono::milliseconds after;  // since the previous one
     Argv ethtool;
@@ -209,7 +530,9 @@ TEST_F(Mitigation, ReconfigureUnderTrafficKeepsItFlowing) {
       {0ms, {"ethtool", "-C", iface_, "rx-usecs", "250"}},
   };
   const CounterMap before = need(read_counters(iface_));
-  auto load = std::async(std::launch::async, [] { return iperf3({"-t", "10"}); });
+  auto load = std::async(std::launch::async, [] {
+    return measure_iperf3({"-c", env("PEER"), "-t", "10", "-i", "0.5"}, 60s);
+  });
   std::size_t made = 0;
   for (const Change& change : changes) {
     std::this_thread::sleep_for(change.after);
@@ -220,13 +543,36 @@ TEST_F(Mitigation, ReconfigureUnderTrafficKeepsItFlowing) {
     }
     ++made;
   }
-  const IperfResult flow = load.get();
+  const Result<IperfReport> flow = load.get();
   const CounterMap after = need(read_counters(iface_));
   const auto tx = need(delta(before, after, "tx_packets"));
-  std::printf("reconfigure under iperf3: %zu of %zu changes made, %.0f Mb/s, %llu tx packets\n",
-              made, changes.size(), flow.mbps, static_cast<unsigned long long>(tx));
-  EXPECT_TRUE(flow.ok) << flow.error;
+  const auto hw_tx = need(delta(before, after, "hw_tx_total_packets"));
+  ASSERT_TRUE(flow) << flow.error().to_string();
+  const std::vector<IperfInterval>& intervals = flow.value().intervals;
+  std::ostringstream series;
+  series << std::fixed << std::setprecision(0);
+  for (const IperfInterval& interval : intervals) {
+    series << ' ' << interval.bits_per_second / 1e6;
+  }
+  const double gap = longest_gap_s(intervals);
+  std::printf(
+      "reconfigure under iperf3: %zu of %zu changes made, %.0f Mb/s, tx packets driver/QEMU %s, "
+      "Mb/s per 0.5 s:%s; longest gap %.1f s\n",
+      made, changes.size(), flow.value().received.bits_per_second / 1e6, versus(tx, hw_tx).c_str(),
+      series.str().c_str(), gap);
+  // A ring change restarts the receiver, which QEMU then refuses for 1 s
+  // (ACKs lost: TCP waits out a retransmission timeout): measured one or
+  // two stalled 0.5 s intervals per run (3 runs), never two in a row.
+  // 2.5 s (5x) fails a change that stops the flow for good or for seconds.
+  constexpr double kMaxGapS = 2.5;
+  EXPECT_GE(intervals.size(), 18U) << "iperf3 reported fewer than 18 of its 20 intervals";
+  EXPECT_LE(gap, kMaxGapS * time_scale()) << "traffic stopped for " << gap << " s";
   EXPECT_GT(tx, 10000U);
+  // A ring change frees the TX descriptors still on the ring: frames QEMU
+  // had sent, never counted by the driver (measured 1.7-1.8 % of them over
+  // this series). Never more than QEMU sent, and at most 5 % fewer.
+  EXPECT_LE(tx, hw_tx + kSlack) << "tx packets: more than QEMU's TPT";
+  EXPECT_TRUE(agree(tx, hw_tx, 5.0, kSlack)) << "tx packets vs QEMU's TPT";
   EXPECT_EQ(need(delta(before, after, "tx_timeouts")), 0U);
 }
 
@@ -271,14 +617,17 @@ Result<double> ping_median_ms(const std::string& peer) {
 // and the median ping within 2x of ITR off.
 TEST_F(Mitigation, AdaptiveRxKeepsEveryPacketAndIdleLatency) {
   // UDP 50 Mb/s peer->guest (~4.3k pps of 1448 bytes): a moderate load.
+  // Interrupts are judged by the kernel's count of the line, the driver's
+  // must agree; packets by the peer's count of what it sent.
   const Argv flow{"-R", "-u", "-b", "50M", "-t", "4"};
   ASSERT_TRUE(ran_ok(run({"ethtool", "-C", iface_, "adaptive-rx", "off", "rx-usecs", "0"})));
-  CounterMap before = need(read_counters(iface_));
+  CounterWindow window_off(iface_);
+  window_off.open();
   const IperfResult off = iperf3(flow);
-  CounterMap after = need(read_counters(iface_));
+  window_off.close();
   ASSERT_TRUE(off.ok) << off.error;
-  const auto irqs_off = need(delta(before, after, "interrupts"));
-  const auto rx_off = need(delta(before, after, "rx_packets"));
+  const auto irqs_off = window_off.proc_irqs();
+  const auto rx_off = window_off.driver("rx_packets");
 
   ASSERT_TRUE(ran_ok(run({"ethtool", "-C", iface_, "adaptive-rx", "on"})));
   const IperfResult settle =
@@ -292,14 +641,15 @@ TEST_F(Mitigation, AdaptiveRxKeepsEveryPacketAndIdleLatency) {
     std::this_thread::sleep_for(2s);
     return run(dump_itr);
   });
-  before = need(read_counters(iface_));
+  CounterWindow window_on(iface_);
+  window_on.open();
   const IperfResult on = iperf3(flow);
-  after = need(read_counters(iface_));
+  window_on.close();
   const Command dump_load = itr_under_load.get();
   ASSERT_TRUE(on.ok) << on.error;
   ASSERT_TRUE(ran_ok(dump_load));
-  const auto irqs_on = need(delta(before, after, "interrupts"));
-  const auto rx_on = need(delta(before, after, "rx_packets"));
+  const auto irqs_on = window_on.proc_irqs();
+  const auto rx_on = window_on.driver("rx_packets");
   const std::uint32_t itr_load = need(dumped_register(dump_load.output, kItrRegister));
   // Idle again: back to ITR off.
   ASSERT_TRUE(ran_ok(run({"ping", "-c", "20", "-i", "0.02", "-q", env("PEER")})));
@@ -313,18 +663,25 @@ TEST_F(Mitigation, AdaptiveRxKeepsEveryPacketAndIdleLatency) {
   const double rtt_off = need(ping_median_ms(env("PEER")));
 
   std::printf(
-      "UDP 50 Mb/s: ITR off %llu IRQs for %llu packets (sent %llu); adaptive-rx %llu IRQs "
-      "for %llu packets (sent %llu), ITR interval under load %u, at idle %u (x 256 ns); "
-      "idle ping median %.3f ms off, %.3f ms adaptive\n",
-      static_cast<unsigned long long>(irqs_off), static_cast<unsigned long long>(rx_off),
-      static_cast<unsigned long long>(off.packets), static_cast<unsigned long long>(irqs_on),
+      "UDP 50 Mb/s: ITR off %llu IRQs (driver/proc %s) for %llu packets (sent %llu); adaptive-rx "
+      "%llu IRQs (driver//proc %s) for %llu packets (sent %llu), ITR interval under load %u, at "
+      "idle %u (x 256 ns); idle ping median %.3f ms off, %.3f ms adaptive\n",
+      static_cast<unsigned long long>(irqs_off),
+      versus(window_off.driver("interrupts"), irqs_off).c_str(),
+      static_cast<unsigned long long>(rx_off), static_cast<unsigned long long>(off.packets),
+      static_cast<unsigned long long>(irqs_on),
+      versus(window_on.driver("interrupts"), irqs_on).c_str(),
       static_cast<unsigned long long>(rx_on), static_cast<unsigned long long>(on.packets), itr_load,
       itr_idle, rtt_off, rtt_on);
+  EXPECT_TRUE(agree(window_off.driver("interrupts"), irqs_off, kCountsPct, kSlack))
+      << "ITR off: interrupts vs /proc/interrupts";
+  EXPECT_TRUE(agree(window_on.driver("interrupts"), irqs_on, kCountsPct, kSlack))
+      << "adaptive-rx: interrupts vs /proc/interrupts";
   EXPECT_GE(rx_off + 5, off.packets) << "the NIC lost packets with ITR off";
   EXPECT_GE(rx_on + 5, on.packets) << "the NIC lost packets with adaptive-rx";
   EXPECT_EQ(itr_idle, 0U) << "adaptive-rx did not go back to ITR off at idle";
   EXPECT_LE(rtt_on, 2.0 * rtt_off);
-  EXPECT_LE(2 * irqs_on, irqs_off) << "adaptive-rx did not halve the interrupts";
+  EXPECT_LE(2 * irqs_on, irqs_off) << "adaptive-rx did not halve the interrupts (/proc)";
 }
 
 // The contrast, in one guest: the same TCP flood with NAPI and with
@@ -334,20 +691,19 @@ TEST_F(Mitigation, NapiVersusIrqMode) {
   ASSERT_TRUE(ran_ok(reload_driver("mode=irq"))) << "cannot reload e1k_napi with mode=irq";
   const FloodFigures irq = tcp_flood(iface_);
   ASSERT_TRUE(ran_ok(reload_driver(""))) << "cannot reload e1k_napi with defaults";
-  std::printf(
-      "TCP peer->guest packets per interrupt (RX+TX / IRQ, RX / IRQ): "
-      "NAPI %.1f, %.1f (%.0f Mb/s, %llu polls, %llu budget-exhausted); "
-      "mode=irq %.2f, %.2f (%.0f Mb/s, %llu polls)\n",
-      napi.packets_per_irq, napi.rx_per_irq, napi.mbps, static_cast<unsigned long long>(napi.polls),
-      static_cast<unsigned long long>(napi.budget_exhausted), irq.packets_per_irq, irq.rx_per_irq,
-      irq.mbps, static_cast<unsigned long long>(irq.polls));
-  // NAPI batches; mode=irq takes one interrupt per received frame (it
-  // re-raises RXT0 while frames are waiting) and never polls.
-  EXPECT_GE(napi.rx_per_irq, 8.0);
-  EXPECT_GT(napi.budget_exhausted, 0U);
+  napi.print("NAPI");
+  irq.print("mode=irq");
+  expect_counts_agree(napi);
+  expect_counts_agree(irq);
+  // NAPI batches and stays in polling; mode=irq takes one interrupt per
+  // received frame (it re-raises RXT0 while frames are waiting) and the
+  // napi:napi_poll tracepoint never fires.
+  EXPECT_GE(napi.rx_per_irq(), kMinRxPerIrq);
+  EXPECT_GE(napi.exhausted_pct(), kMinExhaustedPct);
   EXPECT_EQ(irq.polls, 0U);
-  EXPECT_LE(irq.rx_per_irq, 1.5);
-  EXPECT_GT(irq.rx_per_irq, 0.0);
+  EXPECT_EQ(irq.tracepoint.polls, 0U) << "napi:napi_poll fired in mode=irq";
+  EXPECT_LE(irq.rx_per_irq(), 1.5);
+  EXPECT_GT(irq.rx_per_irq(), 0.0);
 }
 
 }  // namespace
