@@ -1,16 +1,18 @@
 #!/bin/bash
 # napi-observe, the libbpf NAPI observer (napi:napi_poll and the NIC's
 # irq:irq_handler_entry), in the guest. Under iperf3 -R it records polls,
-# none with work > budget; with e1k_napi some polls use the whole budget and
-# the BPF poll count is close to the driver's own napi_polls. At 10 pings/s
-# NAPI is in interrupt mode: about one interrupt per poll. Refusals: bad
-# arguments exit 2, a missing interface and a non-root user exit 1 with the
-# cause. napitop shows the observer's columns, and as non-root says why not
-# and carries on.
+# none with work > budget; with e1k_napi most polls use the whole budget.
+# The tracepoints' counts agree, interval by interval, with /proc/interrupts
+# and (e1k_napi) the driver's poll counters over the same window (napitop's
+# intervals, which hold both). At 10 pings/s NAPI is in interrupt mode:
+# about one interrupt per poll. Refusals: bad arguments exit 2, a missing
+# interface and a non-root user exit 1 with the cause. napitop shows the
+# observer's columns, and as non-root says why not and carries on.
 # napilab-vm: nic=e1000 driver=ours timeout=180
 # napilab-vm: nic=e1000 driver=inbox timeout=180
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/checks.sh"
 require_env IFACE PEER NAPILAB_BUILD RESULTS NAPILAB_DRIVER
 observe=$NAPILAB_BUILD/userspace/bpf/napi-observe
 [[ -x $observe ]] || fail "$observe is missing: run 'make userspace' (needs clang, bpftool, libbpf-dev)"
@@ -38,29 +40,39 @@ grep -q "bpf: unavailable: .*not root" "$RESULTS/napitop-nobody.txt" ||
 	fail "napitop as nobody: $(head -n 1 "$RESULTS/napitop-nobody.txt")"
 pass "napitop as nobody: $(head -n 1 "$RESULTS/napitop-nobody.txt")"
 
-# driver_polls - e1k_napi's own poll counter (empty for other drivers).
-driver_polls() { ethtool_stat "$IFACE" napi_polls 2>/dev/null || true; }
-
-# Under load: the live screen, then 5 intervals of JSON with the driver's
-# counter read around them.
+# Under load: the live screen, then napitop --json, whose every interval
+# holds the driver's and the kernel's counts (ethtool -S, /proc/interrupts)
+# beside the tracepoints' (its BPF columns, napi-observe's fields), sampled
+# back to back: the same window, compared interval by interval. Measured
+# apart by at most 0.7 % (e.g. polls 907 vs 912, interrupts 203 vs 206);
+# 5 % + 5 counts (for a short or stalled interval) is the tolerance.
 timeout 60 iperf3 -c "$PEER" -t 22 -R >/dev/null &
 load=$!
 sleep 1
 timeout 30 "$observe" -i "$IFACE" -d 1 -n 3 | tee "$RESULTS/observe-screen.txt"
-polls_before=$(driver_polls)
-timeout 30 "$observe" -i "$IFACE" -d 1 -n 5 --json >"$RESULTS/observe-load.jsonl"
-polls_after=$(driver_polls)
-timeout 30 "$napitop" -i "$IFACE" -d 1 -n 2 --json >"$RESULTS/napitop-load.jsonl"
+timeout 30 "$observe" -i "$IFACE" -d 1 -n 3 --json >"$RESULTS/observe-load.jsonl"
+timeout 30 "$napitop" -i "$IFACE" -d 1 -n 4 --json >"$RESULTS/napitop-load.jsonl"
+kill -0 "$load" 2>/dev/null || fail "the flood ended before napitop's intervals did"
 wait "$load"
-python3 - "$RESULTS/napitop-load.jsonl" <<'PY'
-import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-assert all(r["bpf_unavailable"] is None for r in rows), rows[0]["bpf_unavailable"]
-bpf = max((r["bpf"] for r in rows), key=lambda b: b["polls_per_s"])
-print(f"napitop's bpf columns under load: {bpf['polls_per_s']:.0f} polls/s, "
-      f"{bpf['budget_exhausted_pct']:.1f} % budget exhausted")
-assert bpf["polls_per_s"] > 0, "napitop's bpf columns saw no polls under load"
-PY
+top=$RESULTS/napitop-load.jsonl
+jq -e -s 'all(.[]; .bpf_unavailable == null)' "$top" >/dev/null ||
+	fail "napitop's bpf columns: $(jq -s -r 'first | .bpf_unavailable' "$top")"
+intervals=$(jq -s length "$top")
+for ((i = 0; i < intervals; i++)); do
+	row=$(jq -s -c ".[$i]" "$top")
+	proc_irqs=$(jq '.irqs_per_s * .seconds | round' <<<"$row")
+	bpf_irqs=$(jq '.bpf.interrupts' <<<"$row")
+	echo "interval $((i + 1)): $(jq -r '"\(.seconds * 1000 | round) ms, \(.rx_pps | round) rx pps"' <<<"$row")"
+	agree "interrupts: /proc/interrupts vs irq:irq_handler_entry" "$proc_irqs" "$bpf_irqs" 5 5
+	if [[ $NAPILAB_DRIVER == ours ]]; then
+		agree "polls: e1k_napi's napi_polls vs napi:napi_poll" \
+			"$(jq '.polls_per_s * .seconds | round' <<<"$row")" "$(jq '.bpf.polls' <<<"$row")" 5 5
+		agree "budget-exhausted polls: e1k_napi vs napi:napi_poll's work == budget" \
+			"$(jq '.polls_per_s * .seconds * .budget_exhausted_pct / 100 | round' <<<"$row")" \
+			"$(jq '.bpf.budget_exhausted' <<<"$row")" 5 5
+	fi
+done
+pass "napitop's $intervals intervals: the tracepoints agree with /proc/interrupts (and with e1k_napi's poll counters when it is the driver)"
 
 # At 10 pings/s.
 timeout 30 "$observe" -i "$IFACE" -d 1 -n 3 --json >"$RESULTS/observe-idle.jsonl" &
@@ -69,52 +81,38 @@ sleep 0.5
 ping -c 35 -i 0.1 -q "$PEER" >/dev/null
 wait "$watcher"
 
-driver_delta=""
-[[ -n $polls_before && -n $polls_after ]] && driver_delta=$((polls_after - polls_before))
-python3 - "$RESULTS/observe-load.jsonl" "$RESULTS/observe-idle.jsonl" "$NAPILAB_DRIVER" \
-	"$driver_delta" <<'PY' | tee "$RESULTS/observe-summary.txt"
-import json, sys
-load = [json.loads(l) for l in open(sys.argv[1])]
-idle = [json.loads(l) for l in open(sys.argv[2])]
-ours = sys.argv[3] == "ours"
-driver_polls = int(sys.argv[4]) if sys.argv[4] else None
-
-def total(rows, key):
-    return sum(r[key] for r in rows)
-
-def hist(rows):
-    buckets = {}
-    for r in rows:
-        for b in r["work_hist"]:
-            buckets[b["work"]] = buckets.get(b["work"], 0) + b["polls"]
-    return " ".join(f"{k}:{v}" for k, v in buckets.items() if v)
-
-polls, seconds = total(load, "polls"), total(load, "seconds")
-exhausted = total(load, "budget_exhausted")
-print(f"under load: {polls / seconds:.0f} polls/s, {100 * exhausted / max(polls, 1):.1f} % budget "
-      f"exhausted, {total(load, 'work') / max(polls, 1):.1f} work/poll, "
-      f"{total(load, 'interrupts') / seconds:.0f} IRQ/s, "
-      f"{total(load, 'interrupts') / max(polls, 1):.3f} IRQ/poll, budget {load[-1]['budget']}, "
-      f"work max {load[-1]['work_max']}")
-print(f"under load, work per poll: {hist(load)}")
-assert polls > 0, "no NAPI polls recorded under load"
-assert total(load, "over_budget") == 0, "a poll did more work than its budget"
-assert all(r["work_max"] <= r["budget"] for r in load), "work above the budget"
-if ours:
-    assert exhausted > 0, "no poll used the whole budget under load"
-    assert driver_polls, "e1k_napi's napi_polls did not move"
-    ratio = polls / driver_polls
-    print(f"BPF polls {polls} vs e1k_napi napi_polls {driver_polls} over the same run "
-          f"(+ the observer's start): ratio {ratio:.2f}")
-    assert 0.4 <= ratio <= 1.1, "the BPF poll count is far from the driver's"
-
-ipolls, iirqs = total(idle, "polls"), total(idle, "interrupts")
-print(f"at 10 pings/s: {ipolls / total(idle, 'seconds'):.1f} polls/s, "
-      f"{iirqs / total(idle, 'seconds'):.1f} IRQ/s, {iirqs / max(ipolls, 1):.2f} IRQ/poll, "
-      f"{100 * total(idle, 'budget_exhausted') / max(ipolls, 1):.1f} % budget exhausted, "
-      f"work per poll: {hist(idle)}")
-assert ipolls > 0 and iirqs > 0, "no polls or no interrupts at 10 pings/s"
-assert 0.7 <= iirqs / ipolls <= 1.3, "interrupts and polls differ at 10 pings/s"
-assert total(idle, "budget_exhausted") == 0, "budget exhausted at 10 pings/s"
-PY
+# Totals of napi-observe's own intervals (jq over its --json lines).
+summary() {
+	jq -s -r '
+		def total(k): map(.[k]) | add;
+		def hist: map(.work_hist[]) | group_by(.work)
+			| map(select((map(.polls) | add) > 0) | "\(.[0].work):\(map(.polls) | add)") | join(" ");
+		(total("polls")) as $p | (total("seconds")) as $s | (total("interrupts")) as $i
+		| "\($p / $s | round) polls/s, \(100 * total("budget_exhausted") / ([$p, 1] | max) * 10 | round / 10) % budget exhausted, "
+		+ "\(total("work") / ([$p, 1] | max) * 10 | round / 10) work/poll, \($i / $s | round) IRQ/s, "
+		+ "\(($i / ([$p, 1] | max)) * 1000 | round / 1000) IRQ/poll, budget \(last.budget), work max \(map(.work_max) | max); "
+		+ "work per poll: \(hist)"' "$1"
+}
+load=$RESULTS/observe-load.jsonl
+idle=$RESULTS/observe-idle.jsonl
+{
+	echo "under load: $(summary "$load")"
+	echo "at 10 pings/s: $(summary "$idle")"
+} | tee "$RESULTS/observe-summary.txt"
+(($(jsonl_total "$load" .polls) > 0)) || fail "no NAPI polls recorded under load"
+(($(jsonl_total "$load" .over_budget) == 0)) || fail "a poll did more work than its budget"
+jq -e -s 'all(.[]; .work_max <= .budget)' "$load" >/dev/null || fail "work above the budget"
+if [[ $NAPILAB_DRIVER == ours ]]; then
+	# Polling mode under load: most polls used the whole budget (measured
+	# 80-90 % under iperf3 -R; 50 % allows for TCG's stalls).
+	pct=$(jq -s 'map(.budget_exhausted) as $e | 100 * ($e | add) / (map(.polls) | add) | round' "$load")
+	((pct >= 50)) || fail "only $pct % of the polls under load used the whole budget"
+fi
+ipolls=$(jsonl_total "$idle" .polls)
+iirqs=$(jsonl_total "$idle" .interrupts)
+((ipolls > 0 && iirqs > 0)) || fail "no polls or no interrupts at 10 pings/s"
+# Interrupt mode: one poll per interrupt (30 % for a poll that a TX
+# completion and a reply shared).
+agree "at 10 pings/s: interrupts vs polls" "$iirqs" "$ipolls" 30 2
+(($(jsonl_total "$idle" .budget_exhausted) == 0)) || fail "budget exhausted at 10 pings/s"
 pass "napi-observe saw NAPI poll under load (work <= budget) and one poll per interrupt at idle"

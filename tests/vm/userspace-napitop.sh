@@ -1,13 +1,15 @@
 #!/bin/bash
-# napitop --json under iperf3 load: the NIC's interrupts are counted and
-# NAPI batches (packets per interrupt > 1); with e1k_napi the poll counters
-# show polls that used the whole budget. Then at 10 pings/s the driver is
-# back in interrupt mode. Prints the live screen it saw.
+# napitop --json under iperf3 load: its interrupt, packet and (e1k_napi)
+# poll counts agree with /proc/interrupts and the NIC's statistics read
+# around its window; NAPI batches (packets per interrupt > 1) and with
+# e1k_napi most polls use the whole budget. Then at 10 pings/s the driver
+# is back in interrupt mode. Prints the live screen it saw.
 # napilab-vm: nic=e1000 driver=inbox timeout=180
 # napilab-vm: nic=e1000 driver=ours timeout=180
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-require_env IFACE PEER NAPILAB_BUILD
+. "$(dirname "$0")/checks.sh"
+require_env IFACE PEER NAPILAB_BUILD NAPILAB_DRIVER RESULTS
 napitop=$NAPILAB_BUILD/userspace/tools/napitop
 [[ -x $napitop ]] || fail "$napitop is missing: run 'make userspace'"
 
@@ -29,36 +31,52 @@ top=$!
 ping -c 30 -i 0.1 -q "$PEER" >/dev/null
 wait "$top"
 
-timeout 30 iperf3 -c "$PEER" -t 5 -R >/dev/null &
-load=$!
-sleep 1
-"$napitop" -i "$IFACE" -d 1 -n 3 --json >"$RESULTS/napitop-load.jsonl"
-wait "$load"
+# Under load, counted twice over one window: napitop's intervals (rate x
+# seconds, summed) and /proc/interrupts and the NIC's statistics read around
+# napitop's whole run. The flood starts once napitop has written its first
+# interval and must end before napitop does; outside it the NIC is idle, so
+# the one window holding the other adds next to nothing: measured equal,
+# or 1 poll apart (of 1100). Tolerance 5 % + 5 counts.
+irqs0=$(nic_irq_total "$IFACE")
+rx0=$(iface_stat "$IFACE" rx_packets)
+[[ $NAPILAB_DRIVER == ours ]] && polls0=$(ethtool_stat "$IFACE" napi_polls)
+stdbuf -oL "$napitop" -i "$IFACE" -d 1 -n 6 --json >"$RESULTS/napitop-load.jsonl" &
+top=$!
+wait_first_line "$RESULTS/napitop-load.jsonl" "$top"
+timeout 30 iperf3 -c "$PEER" -t 3 -R >/dev/null || fail "iperf3 -R failed"
+kill -0 "$top" 2>/dev/null || fail "napitop ended before the flood: its window did not cover it"
+wait "$top"
+irqs=$(($(nic_irq_total "$IFACE") - irqs0))
+rx=$(($(iface_stat "$IFACE" rx_packets) - rx0))
+load=$RESULTS/napitop-load.jsonl
+top_irqs=$(jsonl_total "$load" '.irqs_per_s * .seconds')
+top_rx=$(jsonl_total "$load" '.rx_pps * .seconds')
+echo "under load: napitop $top_irqs interrupts, $top_rx rx packets over $(jq -s length "$load") intervals;" \
+	"around it /proc/interrupts $irqs, statistics $rx rx packets"
+agree "interrupts: napitop vs /proc/interrupts" "$top_irqs" "$irqs" 5 5
+agree "rx packets: napitop vs /sys/class/net statistics" "$top_rx" "$rx" 5 5
+((rx > 1000)) || fail "no receive load seen ($rx packets)"
+((irqs == 0 || rx > irqs)) || fail "no batching under load: $rx packets, $irqs interrupts"
+if [[ $NAPILAB_DRIVER == ours ]]; then
+	polls=$(($(ethtool_stat "$IFACE" napi_polls) - polls0))
+	top_polls=$(jsonl_total "$load" '.polls_per_s * .seconds')
+	agree "polls: napitop vs e1k_napi's napi_polls" "$top_polls" "$polls" 5 5
+	# Polling mode: most polls of the busiest interval used the whole budget
+	# (measured 80-90 % under iperf3 -R; 50 % allows for TCG's stalls).
+	busiest_pct=$(jq -s 'max_by(.rx_pps) | .budget_exhausted_pct | round' "$load")
+	((busiest_pct >= 50)) || fail "only $busiest_pct % of the busiest interval's polls used the whole budget"
+	pass "NAPI stayed in polling mode: $busiest_pct % of the busiest interval's polls used the whole budget"
+fi
 
-python3 - "$RESULTS/napitop-load.jsonl" "$RESULTS/napitop-idle.jsonl" "$NAPILAB_DRIVER" <<'PY'
-import json, sys
-load = [json.loads(l) for l in open(sys.argv[1])]
-idle = [json.loads(l) for l in open(sys.argv[2])]
-ours = sys.argv[3] == "ours"
-# In polling mode a whole second can pass without one interrupt: then
-# packets_per_irq is null (no ratio). Judge the run by its totals.
-rx = sum(r["rx_pps"] * r["seconds"] for r in load)
-irqs = sum(r["irqs_per_s"] * r["seconds"] for r in load)
-busiest = max(load, key=lambda r: r["rx_pps"])
-print(f"under load: {irqs:.0f} interrupts for {rx:.0f} rx packets over {len(load)} intervals; "
-      f"busiest {busiest['irqs_per_s']:.0f} IRQ/s, {busiest['rx_pps']:.0f} rx pps, mode {busiest['mode']}")
-assert rx > 1000, "no receive load seen"
-assert irqs == 0 or rx / irqs > 1, "no batching under load"
-quiet = [r for r in idle if r["packets_per_irq"] is not None]
-assert quiet, "no interrupts at 10 pings/s"
-ppi = max(r["packets_per_irq"] for r in quiet)
-print(f"at 10 pings/s: {quiet[-1]['irqs_per_s']:.0f} IRQ/s, {ppi:.1f} packets/IRQ at most, mode {quiet[-1]['mode']}")
-assert ppi < 4, "still batching at 10 pings/s"
-if ours:
-    assert busiest["polls_per_s"] and busiest["polls_per_s"] > 0, "no NAPI polls counted"
-    assert busiest["budget_exhausted_pct"] > 0, "no poll used the whole budget under load"
-    assert all(r["budget_exhausted_pct"] == 0 for r in quiet), "budget exhausted at 10 pings/s"
-    print(f"NAPI: {busiest['polls_per_s']:.0f} polls/s, {busiest['budget_exhausted_pct']:.1f} % "
-          "used the whole budget under load; 0 % at 10 pings/s")
-PY
-pass "napitop saw NAPI batch under load and return to interrupt mode at idle"
+# At 10 pings/s: interrupt mode again, about one packet per interrupt.
+idle=$RESULTS/napitop-idle.jsonl
+ppi=$(jq -s '[.[] | select(.packets_per_irq != null) | .packets_per_irq] | max // empty' "$idle")
+[[ -n $ppi ]] || fail "no interrupts at 10 pings/s"
+echo "at 10 pings/s: $(jq -s -r 'max_by(.irqs_per_s) | "\(.irqs_per_s | round) IRQ/s, mode \(.mode)"' "$idle")" \
+	"in the busiest interval, $ppi packets/IRQ at most"
+jq -n -e "$ppi < 4" >/dev/null || fail "still batching at 10 pings/s ($ppi packets/IRQ)"
+if [[ $NAPILAB_DRIVER == ours ]]; then
+	jq -e -s 'all(.[] | select(.packets_per_irq != null); .budget_exhausted_pct == 0)' "$idle" >/dev/null ||
+		fail "budget exhausted at 10 pings/s"
+fi
+pass "napitop's counts agree with /proc/interrupts and the NIC's own; NAPI batched under load and returned to interrupt mode at idle"
