@@ -7,6 +7,7 @@
 # napilab-vm: nic=e1000 driver=ours timeout=420 kernel=debug
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/checks.sh"
 require_env IFACE PEER GUEST_IP RESULTS
 
 # --- binding ------------------------------------------------------------------
@@ -102,19 +103,41 @@ ip link set "$IFACE" mtu 1500
 pass "MTU 9000: 8000-byte pings answered, TCP $jumbo_tx / $jumbo_rx Mb/s"
 
 # --- 100 down/up cycles leak nothing --------------------------------------------------
-mem_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
-mem_before=$(mem_kb)
+# Judged by the page allocator's own count of the pages it handed out and
+# got back, less the page cache's and processes' (pages_held), the caches
+# dropped at both ends. MemAvailable cannot judge this: pages freed into the
+# per-CPU lists are not "free", so over 100 cycles it swung from -8 MB to
+# +23 MB while the allocator held -3 to +192 pages more (6 rounds, e1k_napi
+# and the in-tree e1000 alike), +192 being 160 pages of page cache that a
+# process kept mapped: without the cache's pages, at most ~30. One open
+# takes a page per descriptor ring and ~128 for the RX buffers: 100 pages
+# over 100 cycles (3x the noise) fails a leak of any of them each cycle.
+cycle_pages_max=100
+# A warm-up: the first opens fill caches for good (page_frag, IPv6 state).
+for ((i = 0; i < 10; i++)); do
+	ip link set "$IFACE" down
+	ip link set "$IFACE" up
+done
+held_before=$(pages_held)
+mem_before=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 for ((i = 0; i < 100; i++)); do
 	ip link set "$IFACE" down
 	ip link set "$IFACE" up
 done
-sync
-mem_after=$(mem_kb)
-leak_kb=$((mem_before - mem_after))
-# One open holds ~1 MB of RX buffers: a leak per cycle would cost ~100 MB,
-# far above the page cache noise (+-16 MB seen) this allows for.
-((leak_kb < 40960)) || fail "MemAvailable fell by $leak_kb kB over 100 down/up cycles"
-pass "100 down/up cycles: MemAvailable changed by $((-leak_kb)) kB"
+held=$(($(pages_held) - held_before))
+mem_after=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+mem_note="MemAvailable changed by $((mem_after - mem_before)) kB (not judged)"
+if ((${NAPILAB_TIME_SCALE:-1} > 1)); then
+	# The debug kernel: KASAN's quarantine keeps freed memory back (up to
+	# 1/32 of RAM), so the count cannot judge; kmemleak, scanned after the
+	# command, does.
+	echo "100 down/up cycles: the kernel holds $held pages more (not judged on $NAPILAB_KERNEL:" \
+		"KASAN's quarantine; kmemleak judges); $mem_note"
+else
+	((held <= cycle_pages_max)) ||
+		fail "100 down/up cycles: the kernel holds $held pages more (limit $cycle_pages_max)"
+	pass "100 down/up cycles: the kernel holds $held pages more (limit $cycle_pages_max); $mem_note"
+fi
 . "$NAPILAB_ROOT/qemu/guest/net-setup"
 configure_nic || fail "no carrier after the cycles"
 
