@@ -4,7 +4,11 @@
 # napi-iperf's reading of iperf3 -J). Traffic flows only while iperf3
 # transfers, so rates divide the counts by iperf3's measured transfer time
 # ("seconds"); "window_s" is napi-iperf's whole window (with iperf3's
-# start-up), over which the CPU split is taken.
+# start-up), over which the CPU split is taken. UDP datagrams are counted
+# as napi-iperf.jq says (bytes over -l's size, the kernel's InDatagrams for
+# what the application got), iperf3's own count without -l.
+include "napi-iperf";
+
 .nic as $n | .iperf3 as $i | ($i.received.seconds // $n.seconds) as $t |
 {phase: $phase, seconds: $t, window_s: $n.seconds,
  irqs_per_s: ($n.counts.irqs / $t), rx_pps: ($n.counts.netdev.rx_packets / $t),
@@ -14,7 +18,8 @@
  cpu_softirq_pct: $n.cpu_percent.softirq, cpu_hardirq_pct: $n.cpu_percent.irq,
  cpu_idle_pct: $n.cpu_percent.idle}
 + (if $i.protocol == "UDP" then
-     {offered_packets: $i.udp.packets,
-      delivered_pps: (($i.udp.packets - $i.udp.lost_packets) / $t),
-      lost_percent: $i.udp.lost_percent}
+     (udp_sent_datagrams // $i.udp.packets) as $sent
+     | (if payload_bytes then udp_got_datagrams else $i.udp.packets - $i.udp.lost_packets end) as $got
+     | {offered_packets: $sent, delivered_pps: ($got / $t),
+        lost_percent: (if $sent > 0 then 100 * ([$sent - $got, 0] | max) / $sent else null end)}
    else {mbps: ($i.received.bits_per_second / 1e6)} end)
