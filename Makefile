@@ -14,6 +14,8 @@ JOBS   ?= $(shell nproc)
 KABI   ?= $(shell $(ROOT)/qemu/kernel-abi 2>/dev/null)
 KDIR   ?= /lib/modules/$(KABI)/build
 CMAKE_FLAGS ?=
+# The guest runs the tools of this build (qemu/run-vm reads NAPILAB_BUILD).
+export NAPILAB_BUILD := $(BUILD)
 
 .PHONY: all help deps kernel debug-kernel module userspace unit unit-asan vm-test test check check-debug demo lint bench soak clean
 
