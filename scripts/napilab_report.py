@@ -133,6 +133,13 @@ def results_from(samples):
     return results
 
 
+def table_contenders(results):
+    """The contenders of the all-metrics table: the known ones, and any other
+    with at least one of METRICS measured (the pre-NAPI sweep has none)."""
+    return [c for c in contenders(results) if c in CONTENDERS
+            or any(get(results, c, f"{phase}/{key}") for phase, key, _, _ in METRICS)]
+
+
 def contenders(results):
     """The known contenders (measured or not), the pre-NAPI sweep's that were
     measured, then any other measured one."""
@@ -281,8 +288,13 @@ def wait_scaling(pe):
     return {"in_n": in_n, "in_ready": in_ready, "ready_fixed_n": fixed_n}
 
 
+def exponent(x):
+    """An exponent to two places, never '-0.00'."""
+    return f"{x if abs(x) >= 0.005 else 0.0:.2f}"
+
+
 def _exponents(fits):
-    return ", ".join(f"{r} ready ~ n^{f['exponent']:.2f}" for r, f in fits.items() if f)
+    return ", ".join(f"{r} ready ~ n^{exponent(f['exponent'])}" for r, f in fits.items() if f)
 
 
 def poll_epoll_claims(pe, scaling):
@@ -306,7 +318,7 @@ def poll_epoll_claims(pe, scaling):
         grows = ready["exponent"] >= EPOLL_READY_EXPONENT
         claims.append((claim, f"epoll_wait, n = 10 … {top} at a fixed ready count: {_exponents(epoll)} "
                               f"(flat below n^{EPOLL_FLAT_EXPONENT}); at n = {scaling['ready_fixed_n']} with "
-                              f"{ready['from']} … {ready['to']} ready: ~ ready^{ready['exponent']:.2f} "
+                              f"{ready['from']} … {ready['to']} ready: ~ ready^{exponent(ready['exponent'])} "
                               f"(grows at ≥ ready^{EPOLL_READY_EXPONENT})",
                        "shown" if flat and grows else "not shown"))
     else:
@@ -465,8 +477,9 @@ def driver_claims(results, ll, timelines):
 
 
 def _held(summaries, c):
-    return f"{c} {100 * summaries[c]['held_at_max_offered']:.0f} % of its peak of " \
-           f"{summaries[c]['peak_delivered_pps']:.0f} pps"
+    r = summaries[c]
+    return f"{c} {100 * r['held_at_max_offered']:.0f} % of its peak of {r['peak_delivered_pps']:.0f} pps " \
+           f"at {r['max_offered_pps']:.0f} offered"
 
 
 def livelock_claim(ll):
@@ -483,8 +496,7 @@ def livelock_claim(ll):
         measured = [c for c in per_packet if c in summaries]
         if napi not in summaries or not measured:
             continue
-        top = summaries[napi]["max_offered_pps"]
-        parts.append(f"{setup}, at {top:.0f} pps offered: " +
+        parts.append(f"{setup}, at the highest load each was offered: " +
                      ", ".join(_held(summaries, c) for c in [napi] + measured + [o for o in others if o in summaries]))
         if verdict is None:
             held = summaries[napi]["held_at_max_offered"]
