@@ -207,7 +207,7 @@ def livelock(curves, mlfrr, paths, title):
     ax.set_ylabel("delivered to the application (packets/s)")
     ax.set_title(title, fontsize="medium")
     ax.grid(True, alpha=0.4)
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="best", fontsize="small")
     fig.tight_layout()
     save(fig, paths)
 
