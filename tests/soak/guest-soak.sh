@@ -73,8 +73,8 @@ check_phase() {
 	configure_nic || fail "$name: no carrier after the phase"
 	wait_ping 30 || fail "$name: no ping answered 30 s after the phase"
 	ping -c 10 -i 0.2 -W 2 "$PEER" | grep -q ' 10 received' || fail "$name: not 10/10 pings after the phase"
-	mbps_tx=$(iperf3_json -t 3 | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
-	mbps_rx=$(iperf3_json -t 3 -R | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
+	mbps_tx=$(iperf3_json -t 3 | json_get '.end.sum_received.bits_per_second / 1e6 | round')
+	mbps_rx=$(iperf3_json -t 3 -R | json_get '.end.sum_received.bits_per_second / 1e6 | round')
 	((mbps_tx > 0 && mbps_rx > 0)) || fail "$name: TCP after the phase: $mbps_tx / $mbps_rx Mb/s"
 	[[ $(cat "/sys/class/net/$IFACE/carrier") == 1 ]] || fail "$name: carrier down while QEMU's link is up"
 	if [[ -n $before ]]; then

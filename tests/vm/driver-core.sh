@@ -23,8 +23,8 @@ grep -q '100 received' <<<"$out" || fail "not all 100 pings answered: $(grep rec
 pass "100/100 pings answered: $(tail -n 1 <<<"$out")"
 
 # --- TCP both directions ---------------------------------------------------------
-tx_mbps=$(iperf3_json -t 10 | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
-rx_mbps=$(iperf3_json -t 10 -R | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
+tx_mbps=$(iperf3_json -t 10 | json_get '.end.sum_received.bits_per_second / 1e6 | round')
+rx_mbps=$(iperf3_json -t 10 -R | json_get '.end.sum_received.bits_per_second / 1e6 | round')
 ((tx_mbps > 0 && rx_mbps > 0)) || fail "TCP throughput zero (tx $tx_mbps, rx $rx_mbps Mb/s)"
 pass "iperf3 TCP 10 s: guest->peer $tx_mbps Mb/s, peer->guest $rx_mbps Mb/s"
 
@@ -34,8 +34,8 @@ hw_before=$(ethtool_stat "$IFACE" hw_rx_total_packets)
 json=$(iperf3_json -t 5 -u -l 64 -b 10M -R)
 rx_after=$(iface_stat "$IFACE" rx_packets)
 hw_after=$(ethtool_stat "$IFACE" hw_rx_total_packets)
-sent=$(json_get 'd["end"]["sum"]["packets"]' <<<"$json")
-lost=$(json_get 'd["end"]["sum"]["lost_packets"]' <<<"$json")
+sent=$(json_get '.end.sum.packets' <<<"$json")
+lost=$(json_get '.end.sum.lost_packets' <<<"$json")
 rx_delta=$((rx_after - rx_before))
 hw_delta=$((hw_after - hw_before))
 counts="iperf3 sent $sent, QEMU delivered $hw_delta, $IFACE received $rx_delta"
@@ -60,9 +60,9 @@ pass "UDP 64 B peer->guest 5 s: $counts ($((rx_delta / 5)) pps), app lost $lost"
 tx_before=$(iface_stat "$IFACE" tx_packets)
 json=$(iperf3_json -t 3 -u -l 64 -b 5M)
 tx_after=$(iface_stat "$IFACE" tx_packets)
-sent=$(json_get 'd["end"]["sum"]["packets"]' <<<"$json")
+sent=$(json_get '.end.sum.packets' <<<"$json")
 tx_delta=$((tx_after - tx_before))
-python3 -c "import sys; s,t=$sent,$tx_delta; sys.exit(0 if s > 0 and abs(t - s) <= 0.01 * s + 100 else 1)" ||
+jq -en --argjson s "$sent" --argjson t "$tx_delta" '$s > 0 and (($t - $s) | fabs) <= 0.01 * $s + 100' >/dev/null ||
 	fail "interface TX count $tx_delta disagrees with iperf3's $sent"
 pass "UDP 64 B guest->peer 3 s: iperf3 sent $sent, $IFACE transmitted $tx_delta"
 
@@ -96,8 +96,8 @@ for ((i = 0; i < 50; i++)); do
 	sleep 0.1
 done
 ping -c 3 -s 8000 -M do -W 3 "$PEER" >/dev/null || fail "8000-byte pings at MTU 9000 failed"
-jumbo_tx=$(iperf3_json -t 3 | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
-jumbo_rx=$(iperf3_json -t 3 -R | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
+jumbo_tx=$(iperf3_json -t 3 | json_get '.end.sum_received.bits_per_second / 1e6 | round')
+jumbo_rx=$(iperf3_json -t 3 -R | json_get '.end.sum_received.bits_per_second / 1e6 | round')
 ((jumbo_tx > 0 && jumbo_rx > 0)) || fail "TCP at MTU 9000 failed"
 ip link set "$IFACE" mtu 1500
 pass "MTU 9000: 8000-byte pings answered, TCP $jumbo_tx / $jumbo_rx Mb/s"

@@ -64,7 +64,7 @@ kicks=$(($(ethtool_stat "$IFACE" rx_refill_kicks) - kicks0))
 [[ $(cat "$knob") == 0 ]] || fail "fail_rx_alloc still $(cat "$knob") after iperf3"
 ((kicks >= 1)) || fail "no refill kick under traffic: the ring never starved, the test proves nothing"
 took=$(wait_for_ping 20) || fail "no ping answered after allocations failed under traffic"
-mbps=$(iperf3_json -t 3 -R | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
+mbps=$(iperf3_json -t 3 -R | json_get '.end.sum_received.bits_per_second / 1e6 | round')
 ((mbps > 0)) || fail "TCP peer->guest dead after the allocation failures"
 pass "RX allocations failing under iperf3 -R: $kicks refill kicks; ping after ${took} s; TCP then $mbps Mb/s"
 

@@ -19,8 +19,8 @@ grep -q '20 received' <<<"$out" || fail "not all 20 pings answered: $(grep recei
 pass "20/20 pings answered"
 
 irq_before=$(ethtool_stat "$IFACE" interrupts)
-tx_mbps=$(iperf3_json -t 3 | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
-rx_mbps=$(iperf3_json -t 3 -R | json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)')
+tx_mbps=$(iperf3_json -t 3 | json_get '.end.sum_received.bits_per_second / 1e6 | round')
+rx_mbps=$(iperf3_json -t 3 -R | json_get '.end.sum_received.bits_per_second / 1e6 | round')
 ((tx_mbps > 0 && rx_mbps > 0)) || fail "TCP throughput zero (tx $tx_mbps, rx $rx_mbps Mb/s)"
 irqs=$(($(ethtool_stat "$IFACE" interrupts) - irq_before))
 ((irqs > 0)) || fail "no interrupts counted under traffic"

@@ -60,16 +60,7 @@ iperf3_json() { iperf3 -c "$PEER" -J "$@"; }
 # json_get FILTER - a jq filter over the JSON on stdin, e.g.
 #   json_get '.end.sum_received.bits_per_second / 1e6 | round'
 # non-zero when the result is null or false (a missing key).
-# Transition: an expression in the old Python form (d["end"]..., round(...))
-# still goes to python3 until the tests that pass one are moved to jq
-# filters; then that branch goes.
-json_get() {
-	if [[ $1 == .* ]]; then
-		jq -er "$1"
-	else
-		python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
-	fi
-}
+json_get() { jq -er "$1"; }
 
 # reload_ours [PARAMS...] - insmod e1k_napi again and reconfigure the NIC.
 reload_ours() {

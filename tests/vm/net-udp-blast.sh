@@ -31,11 +31,11 @@ sleep 0.5
 kill -TERM "$sink_pid"
 wait "$sink_pid" || fail "napi-sink failed: $(cat "$log")"
 
-sent=$(json_get 'd["packets"]' <<<"$sent_json") || fail "no blaster report: $sent_json"
-pps=$(json_get 'round(d["achieved_pps"])' <<<"$sent_json")
-delivered=$(json_get 'd["sequence"]["delivered"]' <"$report") || fail "no sink report: $(cat "$report")"
-lost=$(json_get 'd["sequence"]["lost"]' <"$report")
-reordered=$(json_get 'd["sequence"]["reordered"]' <"$report")
+sent=$(json_get '.packets' <<<"$sent_json") || fail "no blaster report: $sent_json"
+pps=$(json_get '.achieved_pps | round' <<<"$sent_json")
+delivered=$(json_get '.sequence.delivered' <"$report") || fail "no sink report: $(cat "$report")"
+lost=$(json_get '.sequence.lost' <"$report")
+reordered=$(json_get '.sequence.reordered' <"$report")
 echo "blaster sent $sent packets at $pps pps (asked $rate); sink delivered $delivered, lost $lost, reordered $reordered"
 ((sent > 0)) || fail "the blaster sent nothing"
 ((delivered * 100 > sent * 90)) || fail "only $delivered of $sent delivered (need > 90 %)"

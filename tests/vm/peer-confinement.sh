@@ -56,7 +56,7 @@ sleep 0.5
 out=$("$peer_run" --timeout 30 -- iperf3 -c "$GUEST_IP" -p 5301 -t 2 -J) ||
 	fail "a normal peer iperf3 failed: $out"
 wait "$server"
-mbps=$(json_get 'round(d["end"]["sum_received"]["bits_per_second"] / 1e6)' <<<"$out") ||
+mbps=$(json_get '.end.sum_received.bits_per_second / 1e6 | round' <<<"$out") ||
 	fail "no iperf3 result: $out"
 ((mbps > 0)) || fail "peer -> guest TCP moved nothing"
 pass "a normal peer iperf3 still works: $mbps Mb/s peer -> guest"

@@ -42,7 +42,7 @@ pass "20/20 pings answered ($(tail -n 1 <<<"$ping_out"))"
 iperf3_bps() {
 	local json
 	json=$(iperf3 -c "$PEER" -t 3 -J "$@") || fail "iperf3 $* failed"
-	python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' <<<"$json"
+	jq -er '.end.sum_received.bits_per_second | floor' <<<"$json"
 }
 tx_bps=$(iperf3_bps)
 ((tx_bps > 0)) || fail "iperf3 guest->peer: 0 bits/s"
