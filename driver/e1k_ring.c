@@ -216,14 +216,14 @@ irqreturn_t e1k_intr(int irq, void *data)
 
 	if (adapter->irq_mode) {
 		/*
-		 * The pre-NAPI contrast: one received frame per interrupt,
-		 * handled here in hard-IRQ context with the causes left
-		 * unmasked, as a NIC without moderation interrupts for each
-		 * frame. QEMU fills the ring in bursts while the vCPU waits,
-		 * so when more frames are waiting, raise RXT0 again through
-		 * ICS (13.4.19): every frame then costs its own interrupt.
-		 * There is no NAPI in this mode, so nothing else (netpoll
-		 * included) cleans the rings beside this handler.
+		 * The contrasts to NAPI, in hard-IRQ context with the causes
+		 * left unmasked. There is no NAPI in these modes, so nothing
+		 * else (netpoll included) cleans the rings beside this
+		 * handler. mode=irq: one received frame per interrupt, as a
+		 * NIC without moderation interrupts for each frame. QEMU
+		 * fills the ring in bursts while the vCPU waits, so when more
+		 * frames are waiting, raise RXT0 again through ICS (13.4.19):
+		 * every frame then costs its own interrupt.
 		 */
 		e1k_clean_tx(adapter, 0);
 		if (adapter->irq_drain) {
