@@ -1,5 +1,5 @@
 // What the load tests need from the guest: the test bed's environment, the
-// NIC's counters (read with napilab_counters) and bounded external commands
+// NIC's counters (read with the library's sampler) and bounded external commands
 // (run_process: an argv, no shell, nothing left running afterwards).
 #pragma once
 
