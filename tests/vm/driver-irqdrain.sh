@@ -28,11 +28,7 @@ port=9000
 "$net/napi-sink" --proto udp --bind "$GUEST_IP:$port" --duration 60s --json \
 	>"$RESULTS/sink.json" 2>"$RESULTS/sink.log" &
 sink=$!
-for ((i = 0; i < 100; i++)); do
-	grep -q listening "$RESULTS/sink.log" && break
-	sleep 0.1
-done
-grep -q listening "$RESULTS/sink.log" || fail "napi-sink did not start: $(cat "$RESULTS/sink.log")"
+wait_listening "$RESULTS/sink.log" "$sink" || fail "no sink to send to"
 # The observer's 10 s window covers the 3 s flood even when loading the BPF
 # program under TCG takes a few seconds.
 timeout 60 "$observe" -i "$IFACE" -d 1 -n 10 --json >"$RESULTS/observe.jsonl" &

@@ -17,11 +17,7 @@ log=$(mktemp)
 "$net_bin/napi-sink" --proto udp --bind "$GUEST_IP:$port" --duration 15s --json >"$report" 2>"$log" &
 sink_pid=$!
 trap 'kill "$sink_pid" 2>/dev/null; rm -f "$report" "$log"' EXIT
-for _ in $(seq 50); do
-	grep -q listening "$log" && break
-	sleep 0.1
-done
-grep -q listening "$log" || fail "napi-sink did not start: $(cat "$log")"
+wait_listening "$log" "$sink_pid" || fail "no sink to send to"
 
 sent_json=$("$NAPILAB_ROOT/qemu/peer-run" --timeout 20 -- "$net_bin/napi-blast" \
 	--dest "$GUEST_IP:$port" --rate "$rate" --size 64 --duration "$duration" --json) ||
