@@ -353,12 +353,14 @@ void expect_counts_agree(const FloodFigures& f) {
 }
 
 // NAPI under a TCP flood: batches (many frames per interrupt: measured
-// 197-1747) and stays in polling mode, i.e. most polls use the whole budget
-// (measured 74-96 %: 50 % leaves room for TCG's stalls, yet a driver that
-// completes early and re-enables its interrupt after each short poll falls
-// far below).
+// 45-3143) and stays in polling mode, i.e. a good share of its polls use
+// the whole budget. Measured 74-98 % over 4 runs, and 31 % once, in a CI
+// run whose flood reached only 736 Mb/s (45 frames per interrupt) while a
+// compiler shared the host: the bar, 20 %, sits 1.5x below that lowest
+// figure, yet a driver that completes early and re-enables its interrupt
+// after each short poll gives ~0 % (as mode=irq and the idle pings do).
 constexpr double kMinRxPerIrq = 8.0;
-constexpr double kMinExhaustedPct = 50.0;
+constexpr double kMinExhaustedPct = 20.0;
 
 TEST_F(Mitigation, NapiBatchesUnderTcpLoadAndStaysInPolling) {
   const FloodFigures f = tcp_flood(iface_);
