@@ -5,18 +5,12 @@
 #include <span>
 #include <string>
 
+#include "clock.hpp"
 #include "napilab/net/sequence.hpp"
 #include "napilab/net/socket.hpp"
 
 namespace napilab::net {
 namespace {
-
-std::uint64_t monotonic_ns() {
-  timespec now{};
-  ::clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000U +
-         static_cast<std::uint64_t>(now.tv_nsec);
-}
 
 void sleep_until_ns(std::uint64_t deadline_ns) {
   timespec deadline{};

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <string>
 #include <system_error>
 
@@ -82,6 +83,57 @@ void set_nonblocking(int fd) {
   const int flags = ::fcntl(fd, F_GETFL);
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
     throw std::system_error(errno, std::generic_category(), "fcntl O_NONBLOCK");
+  }
+}
+
+void set_blocking_with_timeout(int fd, std::chrono::microseconds timeout) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    throw std::system_error(errno, std::generic_category(), "fcntl ~O_NONBLOCK");
+  }
+  const timeval limit{static_cast<time_t>(timeout.count() / 1'000'000),
+                      static_cast<suseconds_t>(timeout.count() % 1'000'000)};
+  for (const int option : {SO_RCVTIMEO, SO_SNDTIMEO}) {
+    if (::setsockopt(fd, SOL_SOCKET, option, &limit, sizeof(limit)) != 0) {
+      throw std::system_error(errno, std::generic_category(), "setsockopt SO_RCVTIMEO/SO_SNDTIMEO");
+    }
+  }
+}
+
+namespace {
+
+std::string busy_poll_advice(int saved_errno) {
+  switch (saved_errno) {
+    case EPERM:
+      return "this busy-poll option needs CAP_NET_ADMIN: run as root (or give the binary "
+             "cap_net_admin), or leave the option out";
+    case ENOPROTOOPT:
+      return "this kernel has no busy polling (CONFIG_NET_RX_BUSY_POLL)";
+    default:
+      return "the kernel refused the value";
+  }
+}
+
+void set_busy_poll_option(int fd, int option, const char* name, int value) {
+  if (::setsockopt(fd, SOL_SOCKET, option, &value, sizeof(value)) != 0) {
+    const int saved_errno = errno;
+    throw BusyPollRefused("setsockopt " + std::string(name) + " " + std::to_string(value) + ": " +
+                          std::strerror(saved_errno) + " - " + busy_poll_advice(saved_errno));
+  }
+}
+
+}  // namespace
+
+void set_busy_poll(int fd, const BusyPoll& busy_poll) {
+  if (busy_poll.usec != 0) {
+    set_busy_poll_option(fd, SO_BUSY_POLL, "SO_BUSY_POLL", static_cast<int>(busy_poll.usec));
+  }
+  if (busy_poll.prefer) {
+    set_busy_poll_option(fd, SO_PREFER_BUSY_POLL, "SO_PREFER_BUSY_POLL", 1);
+  }
+  if (busy_poll.budget != 0) {
+    set_busy_poll_option(fd, SO_BUSY_POLL_BUDGET, "SO_BUSY_POLL_BUDGET",
+                         static_cast<int>(busy_poll.budget));
   }
 }
 
