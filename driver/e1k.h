@@ -200,8 +200,10 @@ struct e1k_adapter {
 	bool adaptive_rx;		/* ethtool -C adaptive-rx: DIM picks ITR */
 	struct dim rx_dim;		/* net_dim state (lib/dim) */
 	u16 dim_events;
-	unsigned long dim_idle_mark;	/* jiffies: start of the idle check window */
-	u64 dim_idle_packets;		/* rx packets at dim_idle_mark */
+	/* adaptive-rx's traffic class (e1k_dim_classify()), NAPI poll only */
+	bool dim_bulk;			/* the last window's class: bulk */
+	unsigned long dim_window_start;	/* jiffies: start of the class window */
+	struct e1k_ring_stats dim_window_rx;	/* rx counters at dim_window_start */
 
 	struct e1k_irq_stats irq_stats;
 	struct u64_stats_sync irq_syncp;

@@ -36,6 +36,15 @@ if [[ -x $blast ]]; then
 else
 	fail "$blast not built"
 fi
+pingpong=$build/userspace/net/napi-pingpong
+if [[ -x $pingpong ]]; then
+	check_request 0 "$pingpong" client --connect 10.77.0.2:9100 --size 64 --duration 3s --json
+	check_request 0 "$pingpong" client --connect=10.77.0.2:9100 --wait poll --busy-poll 50 --prefer-busy-poll --json
+	check_request 2 "$pingpong" client --connect 192.0.2.1:9 --allow-any-destination
+	check_request 2 "$pingpong" client extra --connect 10.77.0.2:9100
+else
+	fail "$pingpong not built"
+fi
 
 # Host files: written, read, pid files; daemons; floods.
 check_request 2 iperf3 -c 10.77.0.2 -p 1 -t 1 --logfile /tmp/probe
