@@ -8,6 +8,8 @@
 #   ring_no_buffer      the NIC's RNBC, when the driver exports it
 #   backlog_dropped     /proc/net/softnet_stat: the per-CPU backlog was full
 #   socket_dropped      /proc/net/snmp Udp RcvbufErrors: the socket's buffer
+include "napi-measure";
+
 ($measure[0]) as $m | ($blast[0]) as $b | ($sink[0]) as $s | $b.elapsed_s as $t |
 {phase: "livelock_\($rate)", asked_pps: $rate, seconds: $t,
  offered_pps: $b.achieved_pps, sent: $b.packets,
@@ -17,7 +19,4 @@
  not_taken_by_guest: ($b.packets - $m.counts.netdev.rx_packets),
  ring_no_buffer: ($m.counts.ethtool.hw_rx_no_buffer // $m.counts.ethtool.rx_no_buffer_count),
  backlog_dropped: $m.counts.softnet.dropped,
- socket_dropped: $m.counts.udp.RcvbufErrors,
- cpu_user_pct: $m.cpu_percent.user, cpu_system_pct: $m.cpu_percent.system,
- cpu_softirq_pct: $m.cpu_percent.softirq, cpu_hardirq_pct: $m.cpu_percent.irq,
- cpu_idle_pct: $m.cpu_percent.idle}
+ socket_dropped: $m.counts.udp.RcvbufErrors} + ($m | cpu_split)

@@ -8,15 +8,13 @@
 # as napi-iperf.jq says (bytes over -l's size, the kernel's InDatagrams for
 # what the application got), iperf3's own count without -l.
 include "napi-iperf";
+include "napi-measure";
 
 .nic as $n | .iperf3 as $i | ($i.received.seconds // $n.seconds) as $t |
 {phase: $phase, seconds: $t, window_s: $n.seconds,
  irqs_per_s: ($n.counts.irqs / $t), rx_pps: ($n.counts.netdev.rx_packets / $t),
  tx_pps: ($n.counts.netdev.tx_packets / $t),
- packets_per_irq: $n.packets_per_irq,
- cpu_user_pct: ($n.cpu_percent.user + $n.cpu_percent.nice), cpu_system_pct: $n.cpu_percent.system,
- cpu_softirq_pct: $n.cpu_percent.softirq, cpu_hardirq_pct: $n.cpu_percent.irq,
- cpu_idle_pct: $n.cpu_percent.idle}
+ packets_per_irq: $n.packets_per_irq} + ($n | cpu_split)
 + (if $i.protocol == "UDP" then
      (udp_sent_datagrams // $i.udp.packets) as $sent
      | (if payload_bytes then udp_got_datagrams else $i.udp.packets - $i.udp.lost_packets end) as $got
