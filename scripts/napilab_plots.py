@@ -259,3 +259,35 @@ def poll_epoll(by_n, by_ready, paths, title):
     fig.suptitle(title, fontsize="medium")
     fig.tight_layout()
     save(fig, paths)
+
+
+def strategies(points, paths, title):
+    """p99 latency against guest CPU busy, one point per strategy: points =
+    [(strategy, driver, busy {"median", "min", "max"}, p99 {...})], bars
+    min-max; one marker and colour per driver, each point labelled with its
+    strategy."""
+    if not points:
+        raise PlotInputError("no strategy with both p99 and CPU measured")
+    fig, ax = plt.subplots(figsize=SIZE)
+    drivers = list(dict.fromkeys(d for _, d, _, _ in points))
+    markers = "osD^v<>"
+    for i, driver in enumerate(drivers):
+        mine = [p for p in points if p[1] == driver]
+        xs = [b["median"] for _, _, b, _ in mine]
+        ys = [q["median"] for _, _, _, q in mine]
+        xerr = [[b["median"] - b["min"] for _, _, b, _ in mine], [b["max"] - b["median"] for _, _, b, _ in mine]]
+        yerr = [[q["median"] - q["min"] for _, _, _, q in mine], [q["max"] - q["median"] for _, _, _, q in mine]]
+        ax.errorbar(xs, ys, xerr=xerr, yerr=yerr, ls="none", marker=markers[i % len(markers)], ms=6,
+                    capsize=2, color=f"C{i}", label=driver)
+        for (name, _, b, q) in mine:
+            ax.annotate(name, (b["median"], q["median"]), xytext=(4, 3), textcoords="offset points",
+                        fontsize="x-small", color=f"C{i}")
+    ax.set_yscale("log")
+    ax.set_xlim(left=0)
+    ax.set_xlabel("guest CPU busy (%, 100 - idle, over the ping-pong; median, bars min-max)")
+    ax.set_ylabel("ping-pong p99 RTT (µs, log scale)")
+    ax.set_title(title, fontsize="medium")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(loc="best", fontsize="small")
+    fig.tight_layout()
+    save(fig, paths)

@@ -108,7 +108,8 @@ def collect(raw):
     """raw = {run id: [bench-guest rows]} -> (samples, timelines):
     samples[(contender, phase, key)] = [one value per run], every numeric
     field of every row (a null, e.g. packets_per_irq without interrupts, is
-    no sample); timelines[driver] = the timeline run's rows."""
+    no sample); timelines[driver] = the timeline run's rows. The strategies
+    phase's rows are strategy_results' (their figures are nested)."""
     samples, timelines = {}, {}
     for stem in sorted(raw):
         contender, rep = split_run_id(stem)
@@ -117,7 +118,7 @@ def collect(raw):
             continue
         for row in raw[stem]:
             phase = row.get("phase")
-            if not isinstance(phase, str):
+            if not isinstance(phase, str) or phase in STRATEGY_PHASES:
                 continue
             for key, value in row.items():
                 if number(value):
@@ -506,3 +507,329 @@ def livelock_claim(ll):
         return (claim, "not measured (needs a sweep of NAPI and of a per-packet design in one set-up: "
                        "ours-nomit with ours-irq-drain, or ours with ours-irq)", "not measured")
     return (claim, "; ".join(parts), verdict)
+
+
+# --- the NAPI strategies -------------------------------------------------------
+
+# scripts/bench's strategy contenders (one VM run each, the strategies
+# interleaved over repeats inside it), the driver each names on the page,
+# in the page's order.
+STRATEGY_DRIVERS = {"strategies-ours": "e1k_napi", "strategies-inbox": "in-tree e1000",
+                    "strategies-virtio": "virtio-net", "strategies-rt": "e1k_napi, PREEMPT_RT"}
+# The reference each strategy is set against: the driver as loaded (e1k_napi
+# loads with its ITR off; the in-tree e1000 and virtio-net keep their own).
+STRATEGY_BASELINE = {"strategies-ours": "itr-off", "strategies-rt": "itr-off"}
+DEFAULT_BASELINE = "itr-default"
+# The strategies in the page's order, with what each turns (bench-guest's
+# strategy_set sets exactly this).
+STRATEGIES = [
+    ("itr-off", "ethtool -C adaptive-rx off rx-usecs 0: no interrupt moderation, the poll re-arms the "
+                "interrupt as soon as the ring is clean"),
+    ("itr-default", "the driver's own moderation as loaded (the in-tree e1000's InterruptThrottleRate "
+                    "default; virtio-net has none)"),
+    ("itr-fixed", "ethtool -C adaptive-rx off rx-usecs 250: the NIC holds interrupts to one per 250 µs"),
+    ("adaptive-rx", "ethtool -C adaptive-rx on: the kernel's net_dim picks the moderation from the "
+                    "measured traffic"),
+    ("defer", "napi_defer_hard_irqs 2, gro_flush_timeout 200 µs: after a poll that found work, the "
+              "interrupt stays masked and a timer polls again, twice, before it is re-armed"),
+    ("busy-sysctl", "net.core.busy_read = busy_poll = 50 µs: a socket's read and poll/epoll_wait spin on "
+                    "the NIC's NAPI for up to 50 µs before sleeping (the server waits in epoll_wait)"),
+    ("so-busy-poll", "SO_BUSY_POLL 50 µs on the server's socket: its blocking recv spins on the NAPI"),
+    ("prefer-busy-poll", "SO_BUSY_POLL 1000 µs, SO_PREFER_BUSY_POLL, budget 64, with napi_defer_hard_irqs "
+                         "20 and gro_flush_timeout 500 µs: interrupts stay masked while the application "
+                         "polls"),
+    ("threaded", "threaded NAPI (sysfs threaded = 1): the polls run in a napi/IFACE kthread instead of "
+                 "the NET_RX softirq"),
+    ("irq", "e1k_napi with mode=irq: no NAPI, the interrupt handler receives (the contrast)"),
+]
+STRATEGY_NAMES = [s for s, _ in STRATEGIES]
+STRATEGY_PHASES = ("strategy", "strategy_repeat")
+# A strategy's measurements (bench-guest's row: light, moderate, tcp).
+STRATEGY_PARTS = ("light", "moderate", "tcp")
+# Between two single runs under TCG a figure swings +-50 % (testbed facts):
+# up to 1.5 / 0.5 = 3x with nothing changed. With one run a side, only a
+# larger factor tells a difference; with more, the ranges must not overlap.
+TCG_SWING_FACTOR = 3.0
+# "epoll is event-driven" is refuted when the application's own context
+# ran most of the polls (busy polling from epoll_wait): more than half.
+BUSY_POLL_DRIVES_PCT = 50
+# The table's columns: (label, [(metric, short label)], format, unit).
+STRATEGY_COLUMNS = [
+    ("p50 light", [("light/p50_us", "")], "{:.0f}", "µs"),
+    ("p99 light", [("light/p99_us", "")], "{:.0f}", "µs"),
+    ("p50 moderate", [("moderate/p50_us", "")], "{:.0f}", "µs"),
+    ("p99 moderate", [("moderate/p99_us", "")], "{:.0f}", "µs"),
+    ("replies/s, lost (moderate)", [("moderate/messages_per_s", "/s"), ("moderate/lost", "lost")], "{:.0f}", ""),
+    ("TCP peer→guest", [("tcp/mbps", "")], "{:.0f}", "Mb/s"),
+    ("IRQ/s light, moderate", [("light/irqs_per_s", "light"), ("moderate/irqs_per_s", "moderate")], "{:.0f}", ""),
+    ("guest CPU % (moderate)", [("moderate/cpu_softirq_pct", "softirq"), ("moderate/cpu_hardirq_pct", "irq"),
+                                ("moderate/cpu_user_pct", "user"), ("moderate/cpu_system_pct", "system"),
+                                ("moderate/cpu_idle_pct", "idle")], "{:.1f}", ""),
+    ("polls by context % (moderate)", [("moderate/context_softirq_pct", "softirq"),
+                                       ("moderate/context_ksoftirqd_pct", "ksoftirqd"),
+                                       ("moderate/context_thread_pct", "thread"),
+                                       ("moderate/context_busy_poll_pct", "busy poll")], "{:.0f}", ""),
+]
+# What a trade compares, and which way is better: (metric, name, lower is better).
+TRADE_METRICS = [
+    ("moderate/p99_us", "p99 at the moderate rate", True),
+    ("light/p99_us", "p99 at the light rate", True),
+    ("moderate/p50_us", "p50 at the moderate rate", True),
+    ("moderate/irqs_per_s", "interrupts", True),
+    ("moderate/cpu_busy_pct", "guest CPU", True),
+    ("tcp/mbps", "TCP throughput", False),
+]
+# A median within this factor of the reference's is "about the same".
+SAME_WITHIN = 1.1
+
+
+def strategy_baseline(contender):
+    return STRATEGY_BASELINE.get(contender, DEFAULT_BASELINE)
+
+
+def strategy_driver(contender):
+    return STRATEGY_DRIVERS.get(contender, contender)
+
+
+def strategy_results(raw):
+    """raw = {run id: [bench-guest rows]} -> the strategies phase's figures:
+    {"results": {contender: {strategy: {"part/key": summary}}}, "busy_poll_comm":
+    {contender: {strategy: the comm most often seen busy polling}}, "repeat_wall_s":
+    {contender: summary}, "errors": [what was left out and why]}. Each part
+    (light, moderate, tcp) of a row counts on its own: one with an "error"
+    or that is not an object is left out (and said), a null is no sample;
+    cpu_busy_pct = 100 - cpu_idle_pct."""
+    samples, comms, walls, errors = {}, {}, {}, []
+    for stem in sorted(raw):
+        try:
+            contender, _ = split_run_id(stem)
+        except ValueError:
+            continue
+        for i, row in enumerate(raw[stem], 1):
+            if not isinstance(row, dict) or row.get("phase") not in STRATEGY_PHASES:
+                continue
+            if row["phase"] == "strategy_repeat":
+                if number(row.get("wall_s")):
+                    walls.setdefault(contender, []).append(row["wall_s"])
+                continue
+            strategy = row.get("strategy")
+            where = f"{stem} row {i}"
+            if not isinstance(strategy, str) or not strategy:
+                errors.append(f"{where}: no strategy name")
+                continue
+            where = f"{stem} {strategy} repeat {row.get('rep', '?')}"
+            if row.get("error"):
+                errors.append(f"{where}: {row['error']}")
+                continue
+            if row.get("reset_ok") is False:
+                errors.append(f"{where}: the knobs were not all reset after it (its figures are kept)")
+            for part in STRATEGY_PARTS:
+                values = row.get(part)
+                if not isinstance(values, dict):
+                    errors.append(f"{where}: {part} missing")
+                    continue
+                if values.get("error"):
+                    errors.append(f"{where}: {part}: {values['error']}")
+                    continue
+                metrics = {k: v for k, v in values.items() if number(v)}
+                if number(metrics.get("cpu_idle_pct")):
+                    metrics["cpu_busy_pct"] = 100 - metrics["cpu_idle_pct"]
+                for key, value in metrics.items():
+                    samples.setdefault((contender, strategy), {}).setdefault(f"{part}/{key}", []).append(value)
+                if isinstance(values.get("busy_poll_comm"), str):
+                    comms.setdefault((contender, strategy), []).append(values["busy_poll_comm"])
+    results = {}
+    for (contender, strategy), metrics in samples.items():
+        results.setdefault(contender, {})[strategy] = {m: summary(v) for m, v in sorted(metrics.items())}
+    order = {c: i for i, c in enumerate(STRATEGY_DRIVERS)}
+    rank = {s: i for i, s in enumerate(STRATEGY_NAMES)}
+    results = {c: dict(sorted(results[c].items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
+               for c in sorted(results, key=lambda c: (order.get(c, len(order)), c))}
+    return {"results": results,
+            "busy_poll_comm": {c: {s: max(sorted(set(v)), key=v.count) for (c2, s), v in comms.items() if c2 == c}
+                               for c in results},
+            "repeat_wall_s": {c: summary(v) for c, v in sorted(walls.items())},
+            "errors": errors}
+
+
+def differs(a, b):
+    """How summary a stands to summary b beyond what TCG's run-to-run swing
+    explains: "lower", "higher", or None (within it, or not measured). With
+    at least two runs each the ranges must not overlap; with a single run
+    on either side the medians must differ by TCG_SWING_FACTOR."""
+    if not a or not b:
+        return None
+    if a["runs"] >= 2 and b["runs"] >= 2:
+        if a["max"] < b["min"]:
+            return "lower"
+        if a["min"] > b["max"]:
+            return "higher"
+        return None
+    if a["median"] > 0 and b["median"] > 0:
+        ratio = a["median"] / b["median"]
+        if ratio >= TCG_SWING_FACTOR:
+            return "higher"
+        if ratio <= 1 / TCG_SWING_FACTOR:
+            return "lower"
+        return None
+    return None
+
+
+def _ratio(a, b):
+    return a["median"] / b["median"] if a and b and b["median"] else None
+
+
+def strategy_trades(sr):
+    """One paragraph per measured strategy and driver: (contender, strategy,
+    text), every figure from sr (strategy_results): what it turns, its
+    figures against the driver's reference strategy, and what it trades
+    (better, worse, about the same by the medians; '*' where beyond the
+    run-to-run spread)."""
+    what = dict(STRATEGIES)
+    out = []
+    for c, by_strategy in sr["results"].items():
+        base_name = strategy_baseline(c)
+        base = by_strategy.get(base_name)
+        for s, m in by_strategy.items():
+            text = f"{what.get(s, 'a strategy bench-guest names')}."
+            rate = median_of({"x": m}, "x", "moderate/rate")
+            light = median_of({"x": m}, "x", "light/rate")
+            text += (f" Measured: p50/p99 {_fig(m, 'light/p50_us')}/{_fig(m, 'light/p99_us')} µs at "
+                     f"{_num(light)}/s, {_fig(m, 'moderate/p50_us')}/{_fig(m, 'moderate/p99_us')} µs at "
+                     f"{_num(rate)}/s; {_fig(m, 'moderate/irqs_per_s')} IRQ/s and "
+                     f"{_fig(m, 'moderate/cpu_busy_pct', '{:.1f}')} % of the guest CPU busy at "
+                     f"{_num(rate)}/s; TCP {_fig(m, 'tcp/mbps')} Mb/s.")
+            if s == base_name:
+                text += " The reference for the others on this driver."
+            elif not base:
+                text += f" No {base_name} on this driver to set it against."
+            else:
+                better, worse, same = [], [], []
+                for metric, name, lower_better in TRADE_METRICS:
+                    a, b = m.get(metric), base.get(metric)
+                    r = _ratio(a, b)
+                    if r is None:
+                        continue
+                    mark = "*" if differs(a, b) else ""
+                    item = f"{name} {r:.2f}×{mark}"
+                    if 1 / SAME_WITHIN <= r <= SAME_WITHIN:
+                        same.append(item)
+                    elif (r < 1) == lower_better:
+                        better.append(item)
+                    else:
+                        worse.append(item)
+                parts = []
+                if better:
+                    parts.append("gains " + ", ".join(better))
+                if worse:
+                    parts.append("pays " + ", ".join(worse))
+                if same:
+                    parts.append("about the same " + ", ".join(same))
+                text += (f" Against {base_name} (medians, this / {base_name}; * beyond the run-to-run "
+                         f"spread): " + "; ".join(parts) + "." if parts else
+                         f" Nothing to set against {base_name}: no figure measured on both.")
+            out.append((c, s, text))
+    return out
+
+
+def _num(x, fmt="{:.0f}"):
+    return "?" if x is None else fmt.format(x)
+
+
+def _fig(metrics, metric, fmt="{:.0f}"):
+    """A median with its range, compact: '451 (293–495)'; one run: '451'."""
+    s = metrics.get(metric)
+    if not s:
+        return "–"
+    if s["runs"] == 1:
+        return fmt.format(s["median"])
+    return f"{fmt.format(s['median'])} ({fmt.format(s['min'])}–{fmt.format(s['max'])})"
+
+
+def strategy_points(sr):
+    """The chart's points: [(label, driver, cpu busy summary, p99 summary)]
+    at the moderate rate, for every strategy with both measured."""
+    points = []
+    for c, by_strategy in sr["results"].items():
+        for s, m in by_strategy.items():
+            busy, p99 = m.get("moderate/cpu_busy_pct"), m.get("moderate/p99_us")
+            if busy and p99:
+                points.append((s, strategy_driver(c), busy, p99))
+    return points
+
+
+def strategy_claims(sr):
+    """The claims the strategies answer, as (claim, measurement, verdict)."""
+    results = sr["results"]
+    claims = []
+    ours = results.get("strategies-ours", {})
+    base_name = strategy_baseline("strategies-ours")
+    base = ours.get(base_name)
+    claim = "NAPI is handled automatically, you don't configure it"
+    others = {s: m for s, m in ours.items() if s != base_name}
+    if base and others:
+        moved, parts = [], []
+        for metric, name, _ in TRADE_METRICS:
+            figures = {s: m[metric] for s, m in ours.items() if m.get(metric)}
+            if len(figures) < 2 or metric not in base:
+                continue
+            lo = min(figures, key=lambda s: figures[s]["median"])
+            hi = max(figures, key=lambda s: figures[s]["median"])
+            parts.append(f"{name} {figures[lo]['median']:.0f} ({lo}) … {figures[hi]['median']:.0f} ({hi})")
+            moved += [f"{s} ({name})" for s in figures if s != base_name and differs(figures[s], base[metric])]
+        measured = (f"e1k_napi, {len(ours)} strategies, medians: " + "; ".join(parts)
+                    + (f"; beyond the run-to-run spread of {base_name}: {', '.join(moved)}" if moved else
+                       f"; none beyond the run-to-run spread of {base_name}"))
+        verdict = ("refuted: NAPI runs without configuration, but these knobs change what it does" if moved
+                   else "not refuted: no knob moved a figure beyond the run-to-run spread")
+        claims.append((claim, measured, verdict))
+    else:
+        claims.append((claim, "not measured (needs strategies-ours with itr-off and another strategy)",
+                       "not measured"))
+
+    claim = "epoll is event-driven"
+    busy = ours.get("busy-sysctl", {})
+    shares = [(part, busy.get(f"{part}/context_busy_poll_pct")) for part in ("light", "moderate")]
+    shares = [(p, s) for p, s in shares if s]
+    if shares:
+        comm = sr["busy_poll_comm"].get("strategies-ours", {}).get("busy-sysctl")
+        rates = {p: median_of({"x": busy}, "x", f"{p}/rate") for p, _ in shares}
+        measured = ("e1k_napi, the server in epoll_wait with net.core.busy_poll = 50 µs: the polls in its own "
+                    "context (busy poll" + (f", by {comm}" if comm else "") + "): "
+                    + ", ".join(f"{with_range(s, '{:.0f}', '%')} at {_num(rates[p])}/s" for p, s in shares))
+        ref = (base or {}).get("moderate/context_busy_poll_pct")
+        if ref:
+            measured += f"; with {base_name} (no busy polling) {with_range(ref, '{:.0f}', '%')} at the moderate rate"
+        top = max(s["median"] for _, s in shares)
+        verdict = (f"refuted when busy polling is on: epoll_wait itself drove the NIC in most polls"
+                   if top > BUSY_POLL_DRIVES_PCT else
+                   f"not refuted: the application ran at most {top:.0f} % of the polls "
+                   f"(≤ {BUSY_POLL_DRIVES_PCT} %)")
+        claims.append((claim, measured, verdict))
+    else:
+        claims.append((claim, "not measured (needs busy-sysctl on e1k_napi with napi-observe's poll contexts)",
+                       "not measured"))
+
+    for c in ("strategies-ours", "strategies-rt"):
+        by_strategy = results.get(c, {})
+        base_name = strategy_baseline(c)
+        base = by_strategy.get(base_name, {}).get("moderate/irqs_per_s")
+        for s, m in by_strategy.items():
+            if s == base_name:
+                continue
+            claim = f"polling reduces interrupts: {s} ({strategy_driver(c)})"
+            irqs = m.get("moderate/irqs_per_s")
+            if not irqs or not base:
+                claims.append((claim, f"not measured (needs {s} and {base_name} IRQ/s)", "not measured"))
+                continue
+            rate = median_of({"x": m}, "x", "moderate/rate")
+            measured = (f"ping-pong at {_num(rate)}/s: {with_range(irqs)} vs {base_name} {with_range(base)} IRQ/s "
+                        f"= {_ratio(irqs, base):.2f}×")
+            light, light_base = m.get("light/irqs_per_s"), by_strategy[base_name].get("light/irqs_per_s")
+            if light and light_base:
+                measured += f"; light {with_range(light)} vs {with_range(light_base)}"
+            way = differs(irqs, base)
+            verdict = {"lower": "shown", "higher": "refuted: more interrupts"}.get(
+                way, "not shown: within the run-to-run spread")
+            claims.append((claim, measured, verdict))
+    return claims

@@ -1,6 +1,8 @@
 """Shared set-up of the report tests: scripts/ on the import path, and a
 visible skip (CTest's SKIP_RETURN_CODE 77) when Debian's matplotlib is missing."""
+import glob
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +17,15 @@ if importlib.util.find_spec("matplotlib") is None:
     print(f"SKIP: matplotlib is not importable by {sys.executable} "
           "(Debian's python3-matplotlib; make deps installs it)")
     sys.exit(77)
+
+
+def load_rows(folder, pattern="*.jsonl"):
+    """{run id: [rows]} of the FOLDER/PATTERN files, as bench-report reads raw/."""
+    raw = {}
+    for path in sorted(glob.glob(os.path.join(folder, pattern))):
+        with open(path, encoding="utf-8") as f:
+            raw[os.path.basename(path)[:-len(".jsonl")]] = [json.loads(line) for line in f if line.strip()]
+    return raw
 
 
 def png_size(path):

@@ -15,11 +15,7 @@ RAW = os.path.join(common.FIXTURES, "raw")
 
 
 def load_raw(pattern="*.jsonl"):
-    raw = {}
-    for path in sorted(glob.glob(os.path.join(RAW, pattern))):
-        with open(path, encoding="utf-8") as f:
-            raw[os.path.basename(path)[:-len(".jsonl")]] = [json.loads(line) for line in f if line.strip()]
-    return raw
+    return common.load_rows(RAW, pattern)
 
 
 def load_json(name):
