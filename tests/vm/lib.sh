@@ -57,19 +57,20 @@ ethtool_stat() { snapshot_get "$1" '.ethtool[$name]' --arg name "$2"; }
 # iperf3_json ARGS... - run iperf3 against the peer with -J, print the JSON.
 iperf3_json() { iperf3 -c "$PEER" -J "$@"; }
 
-# wait_listening LOG PID - wait (at most 10 s) until napi-sink PID, started
-# with its stderr to LOG, says it is listening: from then on a flood reaches
-# a socket. Non-zero, with the sink's log on stderr, if it ended or did not
-# start in time.
+# wait_listening LOG PID [WORD] - wait (at most 10 s) until the server PID,
+# started with its stderr to LOG, says it is ready (napi-sink: "listening",
+# the default; napi-pingpong server: "serving"): from then on traffic
+# reaches a socket. Non-zero, with the server's log on stderr, if it ended
+# or did not start in time.
 wait_listening() {
-	local i
+	local i word=${3:-listening}
 	for ((i = 0; i < 100; i++)); do
-		grep -q listening "$1" && return 0
+		grep -q "$word" "$1" && return 0
 		kill -0 "$2" 2>/dev/null || break
 		sleep 0.1
 	done
-	grep -q listening "$1" && return 0
-	echo "napi-sink did not start: $(cat "$1")" >&2
+	grep -q "$word" "$1" && return 0
+	echo "the server did not start: $(cat "$1")" >&2
 	return 1
 }
 

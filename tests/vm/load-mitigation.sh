@@ -2,7 +2,8 @@
 # The interrupt mitigation load tests (userspace/tests/load, GoogleTest)
 # inside the guest with e1k_napi: NAPI batching and polling under load, one
 # interrupt per packet at low rate, the rx-usecs sweep, reconfiguration under
-# traffic, bad ethtool values, NAPI versus mode=irq.
+# traffic, bad ethtool values, adaptive-rx (a stream moderated, a ping-pong
+# left alone), NAPI versus mode=irq.
 # napilab-vm: nic=e1000 driver=ours timeout=360
 # napilab-vm: nic=e1000 driver=ours timeout=360 kernel=debug
 set -euo pipefail
