@@ -43,8 +43,14 @@ def bench_report(*args):
                           timeout=120)
 
 
-def report_from_fixtures(folder):
+def report_from_fixtures(folder, strategies=False):
     """bench-report on a copy of fixtures/raw in FOLDER/raw (2 repetitions of
-    2 s phases asked, as they were recorded); the finished process."""
-    shutil.copytree(os.path.join(FIXTURES, "raw"), os.path.join(folder, "raw"))
+    2 s phases asked, as they were recorded), with the recorded NAPI
+    strategies run (fixtures/strategies/) beside it if asked; the finished
+    process."""
+    raw = os.path.join(folder, "raw")
+    shutil.copytree(os.path.join(FIXTURES, "raw"), raw)
+    if strategies:
+        for path in glob.glob(os.path.join(FIXTURES, "strategies", "strategies-*")):
+            shutil.copy(path, raw)
     return bench_report(folder, "2", "2")

@@ -1,8 +1,8 @@
 """The NAPI strategies in scripts/napilab_report.py, napilab_plots.py and
 bench-report: on the rows of a recorded scripts/bench --quick --only
-strategies-... run (fixtures/strategies/, with a malformed contender
-added: strategies-broken-1.jsonl) and on small synthetic rows built next
-to each test, where the expected answer is worked by hand."""
+strategies-... run (fixtures/strategies/, with malformed rows added:
+strategies-broken-1.jsonl) and on small synthetic rows built next to each
+test, where the expected answer is worked by hand."""
 import json
 import os
 import shutil
@@ -137,6 +137,13 @@ class Claims(unittest.TestCase):
         self.assertEqual(claims["polling reduces interrupts: busy-sysctl (e1k_napi)"][1],
                          "not shown: within the run-to-run spread")
 
+    def test_mode_irq_is_the_polling_side_reversed(self):
+        claims = claims_of(strategies_of(self.raw(**{"itr-off": (600, 1000, 0), "irq": (600, 3000, 0)})))
+        measured, verdict = claims["polling reduces interrupts: irq (e1k_napi)"]
+        self.assertEqual(verdict, "shown")  # itr-off's 1000 below mode=irq's 3000
+        self.assertIn("= 3.00×", measured)
+        self.assertIn("itr-off is the polling side", measured)
+
     def test_nothing_moves(self):
         sr = strategies_of(self.raw(**{"itr-off": (600, 3000, 0), "defer": (610, 3050, 10)}))
         claims = claims_of(sr)
@@ -168,6 +175,69 @@ class Claims(unittest.TestCase):
         self.assertIn("No itr-default on this driver", rules.strategy_trades(alone)[0][2])
 
 
+class RecordedRun(unittest.TestCase):
+    """scripts/bench --quick --only strategies-ours,strategies-inbox,strategies-virtio,strategies-rt
+    (one repeat each, TCG; strategies-rt from a second --only strategies-rt
+    run after the first stopped on the RT kernel's missing busy-poll
+    sysctls), as recorded; strategies-broken-1.jsonl holds malformed rows
+    written by hand from the recorded itr-off row."""
+
+    def setUp(self):
+        self.sr = strategies_of(load_strategies())
+
+    def test_every_driver_and_strategy(self):
+        results = self.sr["results"]
+        self.assertEqual(list(results), ["strategies-ours", "strategies-inbox", "strategies-virtio",
+                                         "strategies-rt", "strategies-broken"])
+        self.assertEqual(list(results["strategies-ours"]),
+                         ["itr-off", "itr-fixed", "adaptive-rx", "defer", "busy-sysctl", "so-busy-poll",
+                          "prefer-busy-poll", "threaded", "irq"])
+        for c in ("strategies-inbox", "strategies-virtio"):
+            self.assertEqual(list(results[c]), ["itr-default", "defer", "busy-sysctl", "so-busy-poll", "threaded"])
+        self.assertEqual(list(results["strategies-rt"]), ["itr-off", "threaded"])
+        for c in ("strategies-ours", "strategies-inbox", "strategies-virtio", "strategies-rt"):
+            for s, m in results[c].items():
+                with self.subTest(c=c, s=s):
+                    for metric in ("light/p50_us", "moderate/p99_us", "moderate/irqs_per_s",
+                                   "moderate/cpu_busy_pct", "tcp/mbps"):
+                        self.assertEqual(m[metric]["runs"], 1)
+                    self.assertEqual(m["moderate/rate"]["median"], 3000)
+                    self.assertLessEqual(m["moderate/p50_us"]["median"], m["moderate/p99_us"]["median"])
+        self.assertEqual(set(self.sr["repeat_wall_s"]),
+                         {"strategies-ours", "strategies-inbox", "strategies-virtio", "strategies-rt"})
+
+    def test_where_the_polls_ran(self):
+        ours = self.sr["results"]["strategies-ours"]
+        self.assertNotIn("moderate/context_softirq_pct", ours["irq"])  # mode=irq: no poll
+        threaded = ours["threaded"]["moderate/context_thread_pct"]["median"]
+        self.assertGreater(threaded, 90)
+        prefer = ours["prefer-busy-poll"]["moderate/context_busy_poll_pct"]["median"]
+        self.assertGreater(prefer, 90)
+        self.assertEqual(self.sr["busy_poll_comm"]["strategies-ours"]["prefer-busy-poll"], "napi-pingpong")
+
+    def test_broken_rows_are_left_out_and_said(self):
+        broken = self.sr["results"]["strategies-broken"]
+        self.assertEqual(list(broken), ["itr-off"])
+        self.assertNotIn("light/p99_us", broken["itr-off"])
+        text = "\n".join(e for e in self.sr["errors"] if e.startswith("strategies-broken"))
+        for said in ("row 2: no strategy name", "defer repeat 1: setting the knobs failed",
+                     "itr-off repeat 1: light: ", "itr-off repeat 1: tcp missing"):
+            self.assertIn(said, text)
+        self.assertEqual([e for e in self.sr["errors"] if not e.startswith("strategies-broken")], [])
+
+    def test_claims_on_the_recorded_run(self):
+        raw = load_strategies()
+        del raw["strategies-broken-1"]
+        claims = claims_of(strategies_of(raw))
+        for claim in ("NAPI is handled automatically, you don't configure it", "epoll is event-driven"):
+            self.assertNotEqual(claims[claim][1], "not measured", claim)
+        measured, verdict = claims["polling reduces interrupts: prefer-busy-poll (e1k_napi)"]
+        self.assertEqual(verdict, "shown", measured)
+        self.assertIn("polling reduces interrupts: threaded (e1k_napi, PREEMPT_RT)", claims)
+        trades = rules.strategy_trades(self.sr)
+        self.assertEqual(len(trades), 9 + 5 + 5 + 2 + 1)
+
+
 class Chart(unittest.TestCase):
     def test_points_and_drawing(self):
         sr = strategies_of({"strategies-ours-1": [row("itr-off", 1, 600, 3000), row("threaded", 1, 900, 3000)],
@@ -183,6 +253,33 @@ class Chart(unittest.TestCase):
             self.assertGreater(os.path.getsize(paths[1]), 5000)
             with self.assertRaises(napilab_plots.PlotInputError):
                 napilab_plots.strategies([], paths, "nothing")
+
+
+class Page(unittest.TestCase):
+    """bench-report on the recorded raw/ fixtures with the strategies run beside them."""
+
+    def test_section_chart_and_claims(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            done = common.report_from_fixtures(tmp, strategies=True)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            with open(os.path.join(tmp, "report.json"), encoding="utf-8") as f:
+                report = json.load(f)
+            with open(os.path.join(tmp, "index.html"), encoding="utf-8") as f:
+                page = f.read()
+            self.assertIsNone(report["charts"]["strategies"])
+            for ext in ("png", "svg"):
+                self.assertGreater(os.path.getsize(os.path.join(tmp, f"strategies.{ext}")), 5000)
+            self.assertIn("<h2>NAPI strategies</h2>", page)
+            self.assertIn('<img src="strategies.png"', page)
+            self.assertIn("<b>prefer-busy-poll</b> (e1k_napi):", page)
+            self.assertIn("Left out:", page)  # the broken rows
+            ours = report["strategies"]["results"]["strategies-ours"]
+            p99 = ours["itr-fixed"]["moderate/p99_us"]["median"]
+            self.assertIn(f"{p99:.0f}", page)
+            claims = {c["claim"] for c in report["claims"]}
+            self.assertIn("epoll is event-driven", claims)
+            self.assertIn("polling reduces interrupts: defer (e1k_napi)", claims)
+            self.assertEqual(report["machine"]["runs"]["text"].split(",")[0], "TCG in all 12 VM run(s)")
 
 
 if __name__ == "__main__":
