@@ -1,0 +1,242 @@
+#!/bin/bash
+# The kernel's NAPI strategies on e1k_napi, each judged by what it must
+# change, counted by sources the driver does not control: the NIC's line in
+# /proc/interrupts, the napi:napi_poll tracepoint (napi-observe: where each
+# poll ran), what the peer's tools sent and answered.
+# 1. busy polling: the ping-pong server in the guest busy-polls its socket
+#    (SO_BUSY_POLL, SO_PREFER_BUSY_POLL, SO_BUSY_POLL_BUDGET) with
+#    napi_defer_hard_irqs + gro_flush_timeout set: the NIC's interrupts over
+#    the run are <= 10 % of the same run without busy polling, and most
+#    polls run in the server's own task.
+# 2. threaded NAPI: after threaded=1 a napi/IFACE-N kthread exists and does
+#    >= 90 % of the polls under a flood; after threaded=0, softirq does;
+#    switching back and forth under a steady flow loses no traffic.
+# 3. IRQ deferral: napi_defer_hard_irqs + gro_flush_timeout take at least
+#    2x fewer interrupts per packet under a steady moderate flow; the
+#    ping-pong's latency with and without is printed.
+# 4. mode=irq has no NAPI context: busy polling changes nothing there.
+# The ratios and shares measured under TCG are in the comments at each bar.
+# napilab-vm: nic=e1000 driver=ours timeout=420
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/checks.sh"
+require_env IFACE PEER GUEST_IP RESULTS NAPILAB_ROOT NAPILAB_BUILD
+net=$NAPILAB_BUILD/userspace/net
+tools=$NAPILAB_BUILD/userspace/tools
+observe=$NAPILAB_BUILD/userspace/bpf/napi-observe
+for tool in "$net/napi-pingpong" "$net/napi-blast" "$net/napi-sink" "$tools/napi-measure" "$observe"; do
+	[[ -x $tool ]] || fail "$tool not built"
+done
+sysfs=/sys/class/net/$IFACE
+pp_port=9100
+sink_port=9000
+
+# restore - the knobs this test turns, back to the defaults.
+restore() {
+	# (mode=irq has no NAPI: its threaded file reads 0 and refuses writes)
+	[[ $(cat "$sysfs/threaded" 2>/dev/null) == 0 ]] || echo 0 >"$sysfs/threaded"
+	echo 0 >"$sysfs/napi_defer_hard_irqs"
+	echo 0 >"$sysfs/gro_flush_timeout"
+	ethtool -C "$IFACE" adaptive-rx off rx-usecs 0
+}
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; restore' EXIT
+restore || fail "cannot reset the NAPI knobs of $IFACE"
+
+"$net/napi-sink" --proto udp --bind "$GUEST_IP:$sink_port" --duration 400s --json \
+	>"$RESULTS/sink.json" 2>"$RESULTS/sink.log" &
+sink=$!
+pids+=("$sink")
+wait_listening "$RESULTS/sink.log" "$sink" || fail "no sink"
+
+# pingpong_server NAME ARGS... - a ping-pong server in the guest, its PID in
+# $server.
+pingpong_server() {
+	local name=$1
+	shift
+	"$net/napi-pingpong" server --bind "$GUEST_IP:$pp_port" --duration 60s --json "$@" \
+		>"$RESULTS/server-$name.json" 2>"$RESULTS/server-$name.log" &
+	server=$!
+	pids+=("$server")
+	wait_listening "$RESULTS/server-$name.log" "$server" serving || fail "$name: no ping-pong server"
+}
+
+# pingpong_run NAME SECONDS - the peer's client against the server, with
+# napi-measure's counts around it and napi-observe watching; results in
+# $RESULTS/NAME.{client,measure,observe}.json(l).
+pingpong_run() {
+	local name=$1 seconds=$2 watcher
+	timeout 60 "$observe" -i "$IFACE" -d 1 -n $((seconds + 6)) --json >"$RESULTS/$name.observe.jsonl" &
+	watcher=$!
+	wait_first_line "$RESULTS/$name.observe.jsonl" "$watcher"
+	"$tools/napi-measure" -i "$IFACE" --json --output "$RESULTS/$name.client.json" -- \
+		"$NAPILAB_ROOT/qemu/peer-run" --timeout 40 -- "$net/napi-pingpong" client \
+		--connect "$GUEST_IP:$pp_port" --size 64 --duration "${seconds}s" --json \
+		>"$RESULTS/$name.measure.json" || fail "$name: the ping-pong failed: $(cat "$RESULTS/$name.client.json")"
+	kill -INT "$watcher" 2>/dev/null
+	wait "$watcher"
+	jq -r --arg n "$name" '"  \($n): \(.received) replies, \(.messages_per_s | round) msg/s, RTT p50 \(.rtt_ns.p50 / 1000 | round) us, p99 \(.rtt_ns.p99 / 1000 | round) us"' \
+		"$RESULTS/$name.client.json"
+}
+
+# ---- 1. busy polling ---------------------------------------------------------
+pingpong_server plain --wait recv
+pingpong_run plain 3
+kill -TERM "$server"
+wait "$server"
+echo 20 >"$sysfs/napi_defer_hard_irqs"
+echo 500000 >"$sysfs/gro_flush_timeout"
+pingpong_server busy --wait recv --busy-poll 1000 --prefer-busy-poll --busy-poll-budget 64
+busy_server=$server
+pingpong_run busy 3
+kill -TERM "$server"
+wait "$server"
+restore
+irqs_plain=$(jq '.counts.irqs' "$RESULTS/plain.measure.json")
+irqs_busy=$(jq '.counts.irqs' "$RESULTS/busy.measure.json")
+msgs_plain=$(jq '.received' "$RESULTS/plain.client.json")
+msgs_busy=$(jq '.received' "$RESULTS/busy.client.json")
+echo "busy polling: $irqs_busy interrupts (/proc) for $msgs_busy replies; without: $irqs_plain for $msgs_plain"
+((msgs_plain > 0 && msgs_busy > 0)) || fail "a ping-pong got no reply"
+# Interrupts per reply, in thousandths: the runs answer different numbers
+# of requests in their 3 s. Measured (3 runs): 2-3 interrupts for 17969-22926
+# replies busy polling, 1222-1318 per 1000 replies without; 99.9 % of the
+# polls in the server's task. The bars (10 %, half the polls) are the issue's
+# and far from the spread.
+per_plain=$((irqs_plain * 1000 / msgs_plain))
+per_busy=$((irqs_busy * 1000 / msgs_busy))
+((per_busy * 10 <= per_plain)) ||
+	fail "busy polling took $per_busy/1000 interrupts per reply, more than 10 % of the $per_plain/1000 without"
+pass "busy polling with prefer-busy-poll + defer: $per_busy/1000 interrupts per reply, without $per_plain/1000"
+# Where the polls ran: the tracepoint's task context (napi-observe).
+read -r busy_polls poller < <(jq -s -r '
+	map(.context // {}) | "\(map(.busy_poll // 0) | add) \(map(.busy_poll_tgid // empty) | last // 0)"' \
+	"$RESULTS/busy.observe.jsonl")
+all_polls=$(jq -s 'map(.polls) | add' "$RESULTS/busy.observe.jsonl")
+echo "  polls during the busy run: $all_polls, $busy_polls of them in process context, last by PID $poller (the server: $busy_server)"
+((all_polls > 0 && busy_polls * 2 >= all_polls)) ||
+	fail "only $busy_polls of $all_polls polls ran in a task's busy poll"
+((poller == busy_server)) || fail "the busy polls ran in PID $poller, not in the server ($busy_server)"
+pass "$busy_polls of $all_polls polls ran in the server's own task (PID $busy_server)"
+
+# ---- 2. threaded NAPI -----------------------------------------------------------
+# flood NAME RATE SECONDS - 64-byte UDP from the peer into the sink, with
+# napi-observe over it; its JSON lines in $RESULTS/NAME.observe.jsonl.
+flood() {
+	local name=$1 rate=$2 seconds=$3 watcher
+	timeout 60 "$observe" -i "$IFACE" -d 0.5 -n $((seconds * 2 + 8)) --json >"$RESULTS/$name.observe.jsonl" &
+	watcher=$!
+	wait_first_line "$RESULTS/$name.observe.jsonl" "$watcher"
+	"$NAPILAB_ROOT/qemu/peer-run" --timeout 40 -- "$net/napi-blast" --dest "$GUEST_IP:$sink_port" \
+		--rate "$rate" --size 64 --duration "${seconds}s" --json >"$RESULTS/$name.blast.json" ||
+		fail "$name: napi-blast failed: $(cat "$RESULTS/$name.blast.json")"
+	kill -INT "$watcher" 2>/dev/null
+	wait "$watcher"
+}
+# share NAME CONTEXTS - the percentage of NAME's polls that ran in the
+# given contexts (jq array of context keys).
+share() {
+	jq -s --argjson keys "$2" '
+		(map(.polls) | add) as $all
+		| (map(.context // {} | [.[$keys[]] // 0] | add) | add) as $these
+		| if $all > 0 then $these * 100 / $all | floor else 0 end' "$RESULTS/$1.observe.jsonl"
+}
+
+echo 1 >"$sysfs/threaded" || fail "cannot write $sysfs/threaded"
+threads=$(grep -h "^napi/$IFACE-" /proc/[0-9]*/comm 2>/dev/null | tr '\n' ' ')
+[[ -n $threads ]] || fail "threaded=1 but no napi/$IFACE-N kthread"
+pass "threaded=1: the NAPI kthread(s) $threads"
+flood threaded 20000 3
+pct=$(share threaded '["thread"]')
+# Measured (3 runs): 100 % in the thread, then 100 % in softirq/ksoftirqd.
+((pct >= 90)) || fail "threaded=1: only $pct % of the polls ran in the NAPI thread"
+pass "threaded=1: $pct % of the polls ran in the NAPI thread"
+echo 0 >"$sysfs/threaded"
+flood softirq 20000 3
+pct=$(share softirq '["softirq","ksoftirqd"]')
+((pct >= 90)) || fail "threaded=0: only $pct % of the polls ran in softirq"
+pass "threaded=0: $pct % of the polls ran in softirq (or ksoftirqd)"
+
+# Switching under a steady flow: 6 s at 5k pps while threaded flips every
+# 0.5 s; every packet that QEMU took in reaches the sink.
+udp0=$(measure_snapshot "$IFACE") || fail "no counter snapshot"
+"$NAPILAB_ROOT/qemu/peer-run" --timeout 40 -- "$net/napi-blast" --dest "$GUEST_IP:$sink_port" \
+	--rate 5000 --size 64 --duration 6s --json >"$RESULTS/switch.blast.json" &
+blaster=$!
+sleep 0.5
+for ((i = 0; i < 10; i++)); do
+	echo $((i % 2 == 0 ? 1 : 0)) >"$sysfs/threaded" || fail "threaded switch $i failed"
+	sleep 0.5
+done
+echo 0 >"$sysfs/threaded"
+wait "$blaster" || fail "napi-blast failed during the switch: $(cat "$RESULTS/switch.blast.json")"
+sleep 0.5
+udp1=$(measure_snapshot "$IFACE") || fail "no counter snapshot"
+sent=$(jq '.packets' "$RESULTS/switch.blast.json")
+got=$(($(jq '.udp.InDatagrams' <<<"$udp1") - $(jq '.udp.InDatagrams' <<<"$udp0")))
+echo "switching threaded 10 times under 5k pps: peer sent $sent, the guest's UDP took in $got"
+# Measured (3 runs): 30000 of 30000, 30000/30000, 29997/29997; 98 % leaves
+# room for the host stalling the peer's socket, not for a stopped NAPI.
+((got * 100 >= sent * 98)) || fail "switching threaded lost traffic: $got of $sent datagrams arrived"
+pass "switching threaded 10 times under a 5k pps flow: $got of $sent datagrams arrived"
+
+# ---- 3. IRQ deferral ------------------------------------------------------------
+# A steady moderate flow, 5k pps (a frame every 200 us) for 3 s, with and
+# without napi_defer_hard_irqs=2 + gro_flush_timeout=500 us: while a frame
+# comes within the timeout, the poll re-arms the timer instead of the
+# interrupt. Interrupts per frame from /proc/interrupts and QEMU's count of
+# frames received (TPR).
+steady() {
+	local name=$1 before after
+	before=$(measure_snapshot "$IFACE") || fail "no counter snapshot"
+	"$NAPILAB_ROOT/qemu/peer-run" --timeout 40 -- "$net/napi-blast" --dest "$GUEST_IP:$sink_port" \
+		--rate 5000 --size 64 --duration 3s --json >"$RESULTS/$name.blast.json" ||
+		fail "$name: napi-blast failed"
+	after=$(measure_snapshot "$IFACE") || fail "no counter snapshot"
+	jq -n -r --argjson a "$after" --argjson b "$before" \
+		'"\($a.irqs - $b.irqs) \($a.ethtool.hw_rx_total_packets - $b.ethtool.hw_rx_total_packets)"' \
+		>"$RESULTS/$name.counts"
+}
+steady nodefer
+read -r irqs_nodefer frames_nodefer <"$RESULTS/nodefer.counts"
+echo 2 >"$sysfs/napi_defer_hard_irqs"
+echo 500000 >"$sysfs/gro_flush_timeout"
+steady defer
+read -r irqs_defer frames_defer <"$RESULTS/defer.counts"
+pingpong_server defer --wait epoll
+pingpong_run defer-pingpong 3
+kill -TERM "$server"
+wait "$server"
+restore
+echo "defer: $irqs_defer interrupts for $frames_defer frames; without: $irqs_nodefer for $frames_nodefer"
+((frames_defer > 0 && frames_nodefer > 0)) || fail "QEMU counted no frames received"
+# Measured (3 runs): 5-7 interrupts with defer for 15005 frames, 4834-14506
+# without (QEMU merges more when the guest runs slower): >= 690x fewer.
+((irqs_defer * frames_nodefer * 2 <= irqs_nodefer * frames_defer)) ||
+	fail "napi_defer_hard_irqs=2 did not halve the interrupts per frame ($irqs_defer/$frames_defer vs $irqs_nodefer/$frames_nodefer)"
+pass "defer: $irqs_defer interrupts per $frames_defer frames, without $irqs_nodefer per $frames_nodefer"
+jq -r '"  latency cost: ping-pong p50 \(.rtt_ns.p50 / 1000 | round) us, p99 \(.rtt_ns.p99 / 1000 | round) us with defer"' "$RESULTS/defer-pingpong.client.json"
+
+# ---- 4. mode=irq: nothing for busy polling to drive ------------------------------
+# mode=irq hands frames to netif_rx() from the hard IRQ: no NAPI context of
+# the device, so a socket gets no NAPI id and busy polling has nothing to
+# poll. The same busy-polling server as in 1 takes about as many interrupts
+# per reply as the plain one did with NAPI (an interrupt per frame).
+kill "$sink" 2>/dev/null
+wait "$sink" 2>/dev/null
+rmmod e1k_napi || fail "rmmod e1k_napi failed"
+reload_ours mode=irq || fail "cannot reload e1k_napi with mode=irq"
+pingpong_server irq-busy --wait recv --busy-poll 1000 --prefer-busy-poll --busy-poll-budget 64
+pingpong_run irq-busy 3
+kill -TERM "$server"
+wait "$server"
+irqs_irq=$(jq '.counts.irqs' "$RESULTS/irq-busy.measure.json")
+msgs_irq=$(jq '.received' "$RESULTS/irq-busy.client.json")
+((msgs_irq > 0)) || fail "mode=irq: the ping-pong got no reply"
+per_irq=$((irqs_irq * 1000 / msgs_irq))
+polls_irq=$(jq -s 'map(.polls) | add' "$RESULTS/irq-busy.observe.jsonl")
+echo "mode=irq with a busy-polling server: $per_irq/1000 interrupts per reply, $polls_irq NAPI polls of $IFACE"
+((polls_irq == 0)) || fail "mode=irq: the tracepoint saw $polls_irq polls of $IFACE"
+((per_irq * 2 >= per_plain)) ||
+	fail "mode=irq: busy polling cut the interrupts to $per_irq/1000 per reply (NAPI without it: $per_plain/1000)"
+pass "mode=irq: busy polling changes nothing ($per_irq/1000 interrupts per reply, no NAPI poll)"
