@@ -169,6 +169,10 @@ ClientStats PingClient::run() {
   std::uint64_t drain_end_ns = 0;
   for (;;) {
     tracker_.expire(monotonic_ns());
+    if (sending_ && config_.stop != nullptr && *config_.stop != 0) {
+      sending_ = false;  // told to stop: as at the end of the duration
+      drain_end_ns = monotonic_ns() + static_cast<std::uint64_t>(config_.timeout.count());
+    }
     if (sending_) {
       send_due();
       if (!sending_) {

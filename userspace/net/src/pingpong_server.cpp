@@ -38,7 +38,8 @@ PingServer::PingServer(const PingConfig& config)
 PingServer::~PingServer() = default;
 
 bool PingServer::done(std::uint64_t deadline_ns) const {
-  return monotonic_ns() >= deadline_ns || (config_.count != 0 && stats_.echoed >= config_.count);
+  return monotonic_ns() >= deadline_ns || (config_.count != 0 && stats_.echoed >= config_.count) ||
+         (config_.stop != nullptr && *config_.stop != 0);
 }
 
 ServerStats PingServer::run() {

@@ -12,6 +12,7 @@
 #include "napilab/net/pingpong_client.hpp"
 #include "napilab/net/pingpong_server.hpp"
 #include "napilab/net/report.hpp"
+#include "napilab/stop_signal.hpp"
 #include "napilab/tool_main.hpp"
 
 namespace {
@@ -52,6 +53,10 @@ cpu {user_s, sys_s} (getrusage of the whole run). Client: inflight, rate (0 =
 back-to-back), lost, late, duplicates, unknown (replies that match no request, wrong
 size, not ours), send_errors, rtt_ns {count, min, p50, p90, p99, p999, max, mean}.
 Server: sent = echoed, refused_peers, errors, connections (TCP); the client's keys null.
+
+SIGINT or SIGTERM ends a run early (also a background job's, whose SIGINT a shell
+ignores): the client stops sending and waits --timeout for the replies in flight, the
+server stops; both print their report.
 
 exit: 0 done (client: at least one reply); 1 a run-time failure (socket, connect; the
 client got no reply); 2 bad usage, or busy polling refused (CAP_NET_ADMIN).
@@ -133,6 +138,9 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "napi-pingpong: {}\n", config.error().message);
     return kExitBadUsage;
   }
+  // Ctrl-C or kill ends the run early, with its report.
+  napilab::install_stop_handlers();
+  config.value().stop = napilab::stop_flag();
   try {
     return options.role == napilab::net::Role::server
                ? run_side<napilab::net::PingServer>(config.value(), json)

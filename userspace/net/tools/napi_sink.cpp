@@ -12,6 +12,7 @@
 #include "napilab/net/sink.hpp"
 #include "napilab/net/socket.hpp"
 #include "napilab/net/units.hpp"
+#include "napilab/stop_signal.hpp"
 #include "napilab/tool_main.hpp"
 
 namespace {
@@ -19,10 +20,6 @@ namespace {
 using napilab::kExitBadUsage;
 constexpr std::chrono::hours kMaxSinkDuration{1};
 constexpr rlim_t kWantedFds = 65536;
-
-volatile std::sig_atomic_t g_stop_requested = 0;
-
-extern "C" void request_stop(int /*signal*/) { g_stop_requested = 1; }
 
 struct Options {
   std::string proto = "udp";
@@ -67,15 +64,6 @@ napilab::Result<Setup> to_setup(const Options& options) {
   return setup;
 }
 
-void install_stop_handlers() {
-  struct sigaction action {};
-  action.sa_handler = request_stop;
-  sigemptyset(&action.sa_mask);
-  // No SA_RESTART: the wait returns EINTR at once and the loop sees the flag.
-  ::sigaction(SIGINT, &action, nullptr);
-  ::sigaction(SIGTERM, &action, nullptr);
-}
-
 int serve(const Setup& setup, bool json) {
   using namespace napilab::net;
   raise_fd_limit(kWantedFds);
@@ -88,7 +76,7 @@ int serve(const Setup& setup, bool json) {
   const auto deadline =
       std::chrono::steady_clock::now() +
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(setup.duration);
-  while (g_stop_requested == 0 && std::chrono::steady_clock::now() < deadline) {
+  while (!napilab::stop_requested() && std::chrono::steady_clock::now() < deadline) {
     loop.run_until(
         std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
   }
@@ -123,7 +111,7 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "napi-sink: {}\n", setup.error().message);
     return kExitBadUsage;
   }
-  install_stop_handlers();
+  napilab::install_stop_handlers();
   return serve(setup.value(), options.json);
 }
 

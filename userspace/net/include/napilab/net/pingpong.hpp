@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,10 @@ struct PingConfig {
   Trigger trigger = Trigger::level;
   BusyPoll busy_poll;
   bool allow_any_peer = false;  // send outside loopback and the test bed
+  // Set (non-zero) by a signal handler to end the run early: the client
+  // stops sending and waits for the replies in flight as at the end of its
+  // duration, the server stops; both report. nullptr: run to the end.
+  const volatile std::sig_atomic_t* stop = nullptr;
 };
 
 // Bounds that keep a typo from turning into a flood or an endless run.
