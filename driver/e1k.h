@@ -200,7 +200,11 @@ struct e1k_adapter {
 	bool adaptive_rx;		/* ethtool -C adaptive-rx: DIM picks ITR */
 	struct dim rx_dim;		/* net_dim state (lib/dim) */
 	u16 dim_events;
-	/* adaptive-rx's traffic class (e1k_dim_classify()), NAPI poll only */
+	/*
+	 * adaptive-rx's traffic class (e1k_dim_update_class()): written by the
+	 * NAPI poll, and by e1k_dim_restart() under RTNL while the poll does
+	 * not run it (adaptive-rx off, or the device not up yet)
+	 */
 	bool dim_bulk;			/* the last window's class: bulk */
 	unsigned long dim_window_start;	/* jiffies: start of the class window */
 	struct e1k_ring_stats dim_window_rx;	/* rx counters at dim_window_start */

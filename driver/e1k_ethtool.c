@@ -176,12 +176,21 @@ static int e1k_set_coalesce(struct net_device *netdev,
 	if (ec->tx_coalesce_usecs != adapter->tx_usecs)
 		e1k_set_tx_delay(adapter, ec->tx_coalesce_usecs);
 	/* Start at the lowest latency, looking for more moderation */
-	if (ec->use_adaptive_rx_coalesce && !adapter->adaptive_rx)
+	if (ec->use_adaptive_rx_coalesce && !adapter->adaptive_rx) {
 		e1k_dim_restart(adapter);
-	/* The poll reads it without RTNL */
-	WRITE_ONCE(adapter->adaptive_rx, ec->use_adaptive_rx_coalesce);
-	if (!adapter->adaptive_rx)
+		/* the poll reads the state above once it sees the flag */
+		smp_store_release(&adapter->adaptive_rx, true);
+		e1k_apply_itr(adapter);
+	} else if (!ec->use_adaptive_rx_coalesce && adapter->adaptive_rx) {
+		WRITE_ONCE(adapter->adaptive_rx, false);
+		/*
+		 * A poll that read the flag before may still be classing: wait
+		 * for it, then for the work it may have queued.
+		 */
+		if (!test_bit(E1K_STATE_DOWN, &adapter->state))
+			napi_synchronize(&adapter->napi);
 		cancel_work_sync(&adapter->rx_dim.work);
+	}
 	/* The static rate is kept; it applies again when adaptive-rx is off */
 	adapter->itr = usecs ? DIV_ROUND_CLOSEST(1000000, usecs) : 0;
 	if (!adapter->adaptive_rx)

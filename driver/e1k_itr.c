@@ -66,17 +66,25 @@ void e1k_set_tx_delay(struct e1k_adapter *adapter, u32 usecs)
 
 /*
  * adaptive-rx has two parts. First, every 100 ms the poll sorts the
- * traffic into one of two classes by its receive rates, which an arriving
- * stream sets and interrupt moderation does not change (e1k_dim_classify()):
+ * traffic into one of two classes by its receive rates
+ * (e1k_dim_update_class()). A stream sets its own rate, which moderation
+ * does not change; a conversation's rate only falls under moderation, so
+ * it is never pushed into bulk by it.
  *
- * - latency: a light flow, idle or a conversation (request/response) whose
- *   next packet waits for our reply. Holding its interrupt back cannot
- *   batch anything, it only adds the interval to every round trip, so the
- *   ITR is off. Measured on the bed (TCG): a UDP ping-pong, one message in
- *   flight, receives ~3k packets/s and ~2 Mb/s; with a 20 Mb/s stream
- *   arriving alongside, ~5k packets/s and ~22 Mb/s.
+ * - latency: light traffic, whatever it is. It may be a conversation
+ *   (request/response) whose next packet waits for our reply: holding its
+ *   interrupt back batches nothing and adds the interval to every round
+ *   trip. Or a light one-way stream, which keeps an interrupt per packet:
+ *   QEMU never raises more than ~7.8k/s (128 us apart), and below the
+ *   thresholds that is what it costs. The ITR is off. Measured on the bed
+ *   (TCG): a UDP ping-pong, one message in flight, receives ~3k packets/s
+ *   and ~2 Mb/s; with a 20 Mb/s stream arriving alongside, ~5k packets/s
+ *   and ~22 Mb/s.
  * - bulk: a flow heavy enough that packets queue behind each other, where
- *   fewer interrupts cost little latency: net_dim chooses the ITR.
+ *   fewer interrupts cost little latency: net_dim chooses the ITR. A
+ *   conversation above the thresholds (many requests in flight) lands
+ *   here too; if moderation slows it below 3/4 of them it falls back to
+ *   latency, and may swing between the two.
  *
  * Second, in the bulk class net_dim (lib/dim) moves between five profiles,
  * from the lowest latency to the most moderation, judging each by packets
@@ -85,7 +93,8 @@ void e1k_set_tx_delay(struct e1k_adapter *adapter, u32 usecs)
  * 10 %, and under TCG QEMU already batches a 4k packets/s flow into
  * ~900-1900 interrupts/s with ITR off, so the first throttled step sits
  * well below that and each next one at least 20 % lower. The last step,
- * 125/s (8 ms), still fits 30k packets/s in a 256-entry ring.
+ * 125/s (8 ms), still fits 30k packets/s in a 256-entry ring (10k in the
+ * smallest, of 80 entries).
  */
 static const u32 e1k_dim_irqs_per_sec[] = { 0, 400, 250, 160, 125 };
 
@@ -113,14 +122,17 @@ static void e1k_dim_reset(struct dim *dim)
 }
 
 /*
- * e1k_dim_classify - the traffic class (see above) of the window that ends
- * now, or of the last one if the current window is still open. On a
+ * e1k_dim_update_class - the traffic class (see above) of the window that
+ * ends now, or of the last one if the current window is still open. On a
  * change, net_dim starts over: into bulk at ITR off, so that its first
  * decision (no previous stats to compare against) moves right; into
- * latency, ITR off is written at once. Runs in the NAPI poll only.
+ * latency, the work item is queued to write ITR off (queued again if it is
+ * running, so a profile it read before is overwritten). Called by the NAPI
+ * poll only. At the first poll after a long idle in bulk the window closes
+ * as latency; until then the bulk ITR holds.
  */
-static bool e1k_dim_classify(struct e1k_adapter *adapter,
-			     const struct e1k_ring_stats *rx)
+static bool e1k_dim_update_class(struct e1k_adapter *adapter,
+				 const struct e1k_ring_stats *rx)
 {
 	unsigned long elapsed = jiffies - adapter->dim_window_start;
 	u64 packets = rx->packets - adapter->dim_window_rx.packets;
@@ -143,8 +155,7 @@ static bool e1k_dim_classify(struct e1k_adapter *adapter,
 	e1k_dim_reset(dim);
 	if (bulk) {
 		dim->state = DIM_START_MEASURE;
-	} else if (dim->state != DIM_APPLY_NEW_PROFILE) {
-		/* (a pending work item reads the profile when it runs: 0 now) */
+	} else {
 		dim->state = DIM_APPLY_NEW_PROFILE;
 		schedule_work(&dim->work);
 	}
@@ -159,7 +170,8 @@ static void e1k_dim_work(struct work_struct *work)
 	unsigned int ix = min_t(unsigned int, dim->profile_ix,
 				ARRAY_SIZE(e1k_dim_irqs_per_sec) - 1);
 
-	if (adapter->adaptive_rx && !test_bit(E1K_STATE_DOWN, &adapter->state))
+	if (READ_ONCE(adapter->adaptive_rx) &&
+	    !test_bit(E1K_STATE_DOWN, &adapter->state))
 		e1k_write_itr(adapter, e1k_dim_irqs_per_sec[ix]);
 	dim->state = DIM_START_MEASURE;
 }
@@ -213,7 +225,7 @@ void e1k_dim_sample(struct e1k_adapter *adapter)
 	struct dim_sample sample;
 
 	e1k_ring_stats_read(&adapter->rx_ring, &rx);
-	if (!e1k_dim_classify(adapter, &rx))
+	if (!e1k_dim_update_class(adapter, &rx))
 		return;
 	dim_update_sample(adapter->dim_events++, rx.packets, rx.bytes, &sample);
 	net_dim(&adapter->rx_dim, sample);

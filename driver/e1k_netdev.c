@@ -68,6 +68,11 @@ static int e1k_up(struct e1k_adapter *adapter)
 	netif_addr_lock_bh(netdev);
 	e1k_set_rx_mode(netdev);
 	netif_addr_unlock_bh(netdev);
+	/*
+	 * adaptive-rx starts over at ITR off: e1k_down() may have cancelled a
+	 * profile's work item before it ran, and the traffic has changed.
+	 */
+	e1k_dim_restart(adapter);
 	e1k_apply_itr(adapter);
 
 	err = request_irq(adapter->pdev->irq, e1k_intr, IRQF_SHARED,

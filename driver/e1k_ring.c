@@ -288,7 +288,8 @@ int e1k_poll(struct napi_struct *napi, int budget)
 	}
 	if (napi_complete_done(napi, work)) {
 		e1k_poll_stat_inc(adapter, &adapter->poll_stats.napi_complete);
-		if (READ_ONCE(adapter->adaptive_rx))
+		/* pairs with e1k_set_coalesce(): the restart's state first */
+		if (smp_load_acquire(&adapter->adaptive_rx))
 			e1k_dim_sample(adapter);
 		e1k_irq_enable(adapter);
 	}
