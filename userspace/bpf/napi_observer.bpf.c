@@ -12,15 +12,6 @@
  * A shared IRQ line runs irq_handler_entry once per handler on it; the
  * loader names the handlers it found on the NIC's lines.
  *
- * Each poll is also counted by where it ran (enum napi_obs_context): the
- * device's threaded-NAPI kthread, the NET_RX softirq (on ksoftirqd or on
- * whatever task it interrupted or followed), or process context (busy poll,
- * netpoll). irq:softirq_entry/exit keep a per-CPU flag "inside NET_RX". A
- * softirq that runs on the exit of an IRQ which interrupted a BPF program
- * skips its entry, its polls and its exit alike, so the flag stays right;
- * only a softirq already running when the observer attaches counts its
- * polls as process context (the loader attaches napi_poll last).
- *
  * Tunables are const volatile (.rodata): the loader sets them between open
  * and load, and the verifier sees them as constants. */
 /* vmlinux.h first: it defines the kernel types the others use. */
@@ -55,64 +46,6 @@ static __always_inline struct napi_obs_counters* counters_of(__u32 ifindex) {
   struct napi_obs_counters zero = {};
   bpf_map_update_elem(&counters, &ifindex, &zero, BPF_NOEXIST);
   return bpf_map_lookup_elem(&counters, &ifindex);
-}
-
-/* Set while this CPU runs the NET_RX softirq (softirqs do not nest on a
- * CPU, so a flag is enough). */
-struct {
-  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-  __uint(max_entries, 1);
-  __type(key, __u32);
-  __type(value, __u32);
-} in_net_rx SEC(".maps");
-
-/* include/linux/sched.h; macros are not in BTF, so not in vmlinux.h. */
-#define PF_KTHREAD 0x00200000
-
-static __always_inline void set_in_net_rx(unsigned int vec, __u32 value) {
-  __u32 zero = 0;
-
-  if (vec != NET_RX_SOFTIRQ) return;
-  __u32* flag = bpf_map_lookup_elem(&in_net_rx, &zero);
-  if (flag) *flag = value;
-}
-
-SEC("tracepoint/irq/softirq_entry")
-int on_softirq_entry(struct trace_event_raw_softirq* ctx) {
-  set_in_net_rx(ctx->vec, 1);
-  return 0;
-}
-
-SEC("tracepoint/irq/softirq_exit")
-int on_softirq_exit(struct trace_event_raw_softirq* ctx) {
-  set_in_net_rx(ctx->vec, 0);
-  return 0;
-}
-
-/* ksoftirqd/N: a kthread (a user task may call itself that, but not set
- * PF_KTHREAD) whose comm starts with the prefix. */
-static __always_inline bool is_ksoftirqd(struct task_struct* task) {
-  static const char prefix[] = "ksoftirqd/";
-  char comm[NAPI_OBS_COMM_LEN];
-
-  if (!(BPF_CORE_READ(task, flags) & PF_KTHREAD)) return false;
-  if (bpf_get_current_comm(comm, sizeof(comm))) return false;
-  for (int i = 0; i < sizeof(prefix) - 1; i++)
-    if (comm[i] != prefix[i]) return false;
-  return true;
-}
-
-/* Where this poll runs. The thread test comes first: napi_threaded_poll()
- * polls with BH disabled but outside softirq_entry/exit, so by the flag alone
- * it would pass for process context. Process context is what is left. */
-static __always_inline enum napi_obs_context poll_context(struct napi_struct* napi) {
-  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
-  __u32 zero = 0;
-
-  if (BPF_CORE_READ(napi, thread) == task) return NAPI_OBS_THREAD;
-  __u32* in_softirq = bpf_map_lookup_elem(&in_net_rx, &zero);
-  if (in_softirq && *in_softirq) return is_ksoftirqd(task) ? NAPI_OBS_KSOFTIRQD : NAPI_OBS_SOFTIRQ;
-  return NAPI_OBS_BUSY_POLL;
 }
 
 /* The bit length of work, capped at the open last bucket. */
@@ -151,14 +84,6 @@ int on_napi_poll(struct trace_event_raw_napi_poll* ctx) {
   if (bucket < NAPI_OBS_WORK_BUCKETS) c->work_hist[bucket]++;
   if ((__u32)work > c->work_max) c->work_max = work;
   c->budget = budget;
-
-  enum napi_obs_context where = poll_context(napi);
-  if (where < NAPI_OBS_CONTEXTS) c->context_polls[where]++;
-  if (where == NAPI_OBS_BUSY_POLL) {
-    c->busy_poll_ns = bpf_ktime_get_ns();
-    c->busy_poll_tgid = bpf_get_current_pid_tgid() >> 32;
-    bpf_get_current_comm(c->busy_poll_comm, sizeof(c->busy_poll_comm));
-  }
   return 0;
 }
 

@@ -143,18 +143,15 @@ Result<NapiObserver> NapiObserver::attach(const std::string& iface) {
   if (const int err = napi_observer_bpf__load(skeleton.get()); err != 0) {
     return Error{explain("cannot load the BPF programs", err)};
   }
-  // 4. attach each program, so the error names the tracepoint. napi_poll
-  // last: by then the NET_RX flag of the softirq programs is being kept.
+  // 4. attach each program, so the error names the tracepoint.
   const struct {
     bpf_program* program;
     bpf_link** link;
     const char* tracepoint;
   } attachments[] = {
-      {skeleton->progs.on_softirq_entry, &skeleton->links.on_softirq_entry, "irq:softirq_entry"},
-      {skeleton->progs.on_softirq_exit, &skeleton->links.on_softirq_exit, "irq:softirq_exit"},
+      {skeleton->progs.on_napi_poll, &skeleton->links.on_napi_poll, "napi:napi_poll"},
       {skeleton->progs.on_irq_handler_entry, &skeleton->links.on_irq_handler_entry,
        "irq:irq_handler_entry"},
-      {skeleton->progs.on_napi_poll, &skeleton->links.on_napi_poll, "napi:napi_poll"},
   };
   for (const auto& a : attachments) {
     *a.link = bpf_program__attach(a.program);
