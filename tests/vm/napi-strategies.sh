@@ -1,8 +1,9 @@
 #!/bin/bash
 # The kernel's NAPI strategies on e1k_napi, each judged by what it must
 # change, counted by sources the driver does not control: the NIC's line in
-# /proc/interrupts, the napi:napi_poll tracepoint (napi-observe: where each
-# poll ran), what the peer's tools sent and answered.
+# /proc/interrupts, the napi:napi_poll tracepoint (napi-observe), QEMU's
+# frame counter, the kernel's task accounting, what the peer's tools sent
+# and answered.
 # 1. busy polling: the ping-pong server in the guest busy-polls its socket
 #    (SO_BUSY_POLL, SO_PREFER_BUSY_POLL, SO_BUSY_POLL_BUDGET) with
 #    napi_defer_hard_irqs + gro_flush_timeout set: the NIC's interrupts over
@@ -15,7 +16,7 @@
 #    ping-pong's latency with and without is printed.
 # 4. mode=irq has no NAPI context: busy polling changes nothing there.
 # The ratios and shares measured under TCG are in the comments at each bar.
-# One vCPU: this test attaches the tracepoints 5 times, and under MTTCG a
+# One vCPU: this test attaches the tracepoints 3 times, and under MTTCG a
 # vCPU once spun for good on the int3 of a tracepoint being patched in by
 # the other (bench, 1 in ~40 attaches on a loaded host: exc_int3 at
 # __handle_irq_event_percpu+0x32, RCU stalls); with one vCPU nothing runs
@@ -65,20 +66,25 @@ pingpong_server() {
 	wait_listening "$RESULTS/server-$name.log" "$server" serving || fail "$name: no ping-pong server"
 }
 
-# pingpong_run NAME SECONDS - the peer's client against the server, with
-# napi-measure's counts around it and napi-observe watching; results in
-# $RESULTS/NAME.{client,measure,observe}.json(l).
+# pingpong_run NAME SECONDS [observe] - the peer's client against the
+# server, with napi-measure's counts around it and, if asked, napi-observe
+# watching (each attach patches tracepoints in: only where a count is
+# used); results in $RESULTS/NAME.{client,measure,observe}.json(l).
 pingpong_run() {
-	local name=$1 seconds=$2 watcher
-	timeout 60 "$observe" -i "$IFACE" -d 1 -n $((seconds + 6)) --json >"$RESULTS/$name.observe.jsonl" &
-	watcher=$!
-	wait_first_line "$RESULTS/$name.observe.jsonl" "$watcher"
+	local name=$1 seconds=$2 watcher=
+	if [[ ${3:-} == observe ]]; then
+		timeout 60 "$observe" -i "$IFACE" -d 1 -n $((seconds + 6)) --json >"$RESULTS/$name.observe.jsonl" &
+		watcher=$!
+		wait_first_line "$RESULTS/$name.observe.jsonl" "$watcher"
+	fi
 	"$tools/napi-measure" -i "$IFACE" --json --output "$RESULTS/$name.client.json" -- \
 		"$NAPILAB_ROOT/qemu/peer-run" --timeout 40 -- "$net/napi-pingpong" client \
 		--connect "$GUEST_IP:$pp_port" --size 64 --duration "${seconds}s" --json \
 		>"$RESULTS/$name.measure.json" || fail "$name: the ping-pong failed: $(cat "$RESULTS/$name.client.json")"
-	kill -INT "$watcher" 2>/dev/null
-	wait "$watcher"
+	if [[ -n $watcher ]]; then
+		kill -INT "$watcher" 2>/dev/null
+		wait "$watcher"
+	fi
 	jq -r --arg n "$name" '"  \($n): \(.received) replies, \(.messages_per_s | round) msg/s, RTT p50 \(.rtt_ns.p50 / 1000 | round) us, p99 \(.rtt_ns.p99 / 1000 | round) us"' \
 		"$RESULTS/$name.client.json"
 }
@@ -91,7 +97,6 @@ wait "$server"
 echo 20 >"$sysfs/napi_defer_hard_irqs"
 echo 500000 >"$sysfs/gro_flush_timeout"
 pingpong_server busy --wait recv --busy-poll 1000 --prefer-busy-poll --busy-poll-budget 64
-busy_server=$server
 pingpong_run busy 3
 kill -TERM "$server"
 wait "$server"
@@ -225,7 +230,7 @@ wait "$sink" 2>/dev/null
 rmmod e1k_napi || fail "rmmod e1k_napi failed"
 reload_ours mode=irq || fail "cannot reload e1k_napi with mode=irq"
 pingpong_server irq-busy --wait recv --busy-poll 1000 --prefer-busy-poll --busy-poll-budget 64
-pingpong_run irq-busy 3
+pingpong_run irq-busy 3 observe
 kill -TERM "$server"
 wait "$server"
 irqs_irq=$(jq '.counts.irqs' "$RESULTS/irq-busy.measure.json")
