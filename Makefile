@@ -14,10 +14,13 @@ JOBS   ?= $(shell nproc)
 KABI   ?= $(shell $(ROOT)/qemu/kernel-abi 2>/dev/null)
 KDIR   ?= /lib/modules/$(KABI)/build
 CMAKE_FLAGS ?=
+# The project's one version (CMake, DKMS and the driver read the same file).
+VERSION := $(shell cat $(ROOT)/VERSION)
 # The guest runs the tools of this build (qemu/run-vm reads NAPILAB_BUILD).
 export NAPILAB_BUILD := $(BUILD)
 
-.PHONY: all help deps kernel debug-kernel module userspace unit unit-asan vm-test test check check-debug demo lint bench soak clean
+.PHONY: all help deps kernel debug-kernel module userspace unit unit-asan vm-test test check check-debug demo lint bench soak clean \
+	dkms-install dkms-remove
 
 all: module userspace
 
@@ -35,6 +38,8 @@ help:
 	@echo "make lint       checkpatch --strict, sparse, W=1, clang-format, clang-tidy"
 	@echo "make bench      long benchmarks and the HTML report (not part of check)"
 	@echo "make soak       reload/flap/resize/MTU/storm/fault soak of e1k_napi under traffic (~17 min; SOAK_ARGS=--quick ~4)"
+	@echo "make dkms-install  add e1k_napi $(VERSION) to DKMS and build + install it for every kernel with headers (root)"
+	@echo "make dkms-remove   remove e1k_napi from DKMS and /usr/src (root; nothing installed: says so)"
 	@echo "make check-debug  the driver VM tests and the soak on the debug kernel (KASAN, lockdep, kmemleak...; needs make debug-kernel; CHECK_DEBUG_ARGS=--full for the full soak)"
 
 deps:
@@ -104,6 +109,13 @@ CHECK_DEBUG_ARGS ?=
 check-debug: deps
 	@$(MAKE) --no-print-directory kernel module userspace
 	@$(ROOT)/scripts/check-debug $(CHECK_DEBUG_ARGS)
+
+# DKMS: e1k_napi rebuilt for each installed kernel (scripts/dkms-module).
+dkms-install:
+	@$(ROOT)/scripts/dkms-module install
+
+dkms-remove:
+	@$(ROOT)/scripts/dkms-module remove
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(ROOT) clean
