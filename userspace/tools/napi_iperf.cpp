@@ -190,7 +190,10 @@ int run(int argc, char** argv) {
   app.add_flag("--json", options.json, "one JSON object: iperf3's results and the NIC's counters");
   app.add_option("iperf3-args", options.iperf_args, "after --: iperf3's arguments (-J is added)")
       ->required();
-  app.footer("example: napi-iperf -i eth0 -- -c 10.77.0.1 -t 3 -R\n");
+  app.footer(
+      "exit: 0 done (the report printed); 1 a counter source missing or unreadable, iperf3\n"
+      "failed, overran --timeout or printed no result; 2 bad usage or a refused target.\n"
+      "example: napi-iperf -i eth0 -- -c 10.77.0.1 -t 3 -R\n");
   if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
     return *rc;
   }

@@ -59,6 +59,10 @@ int run(int argc, char** argv) {
   app.add_flag("--allow-any-destination", options.allow_any_destination,
                "also send outside loopback and the test bed's subnet");
   app.add_flag("--json", options.json, "report as JSON");
+  app.footer(
+      "exit: 0 sent at least one datagram (the report printed); 1 none sent, or a run-time\n"
+      "failure (socket); 2 bad usage or a refused destination.\n"
+      "example: napi-blast --dest 127.0.0.1:9000 --rate 20k --size 64 --duration 5s --json\n");
   if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
     return *rc;
   }

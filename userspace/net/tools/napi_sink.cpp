@@ -102,6 +102,11 @@ int run(int argc, char** argv) {
   app.add_option("--bind", options.bind, "ADDRESS:PORT to listen on");
   app.add_option("--duration", options.duration, "how long to serve, e.g. 10s (<= 1h)");
   app.add_flag("--json", options.json, "report as JSON");
+  app.footer(
+      "SIGINT or SIGTERM ends the run early, with its report.\n"
+      "exit: 0 served until --duration or a signal (the report printed); 1 a run-time failure\n"
+      "(socket, bind); 2 bad usage.\n"
+      "example: napi-sink --proto udp --bind 127.0.0.1:9000 --duration 10s --json\n");
   if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
     return *rc;
   }

@@ -32,6 +32,10 @@ inline void add_live_options(CLI::App& app, LiveOptions& options) {
   app.add_option("-n,--count", options.count, "samples to print, 0 = until interrupted")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--json", options.json, "one JSON object per interval, one per line");
+  app.footer(
+      "exit: 0 printed --count samples; 1 a counter source missing or unreadable (napi-observe:\n"
+      "BPF cannot attach: no root, BTF or tracefs), or stdout closed; 2 bad usage. Without\n"
+      "--count it runs until interrupted.\n");
 }
 
 // A column that may have no value this interval: formatted with `spec`
