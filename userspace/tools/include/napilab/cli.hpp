@@ -9,16 +9,34 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <CLI/CLI.hpp>
 #pragma GCC diagnostic pop
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "napilab/net/units.hpp"
 #include "napilab/version.hpp"
 
 namespace napilab {
 
 // Exit code of a tool for arguments it refuses, during parsing or after.
 inline constexpr int kExitBadUsage = 2;
+
+// For a duration option held in seconds (a double): reads the text with the
+// traffic tools' one duration parser ("0.5", "500ms", "5s", "2m" - a bare
+// number is seconds) and hands CLI11 the seconds. Checks such as
+// CLI::Range run after it, on the seconds.
+inline CLI::Validator duration_in_seconds() {
+  return {[](std::string& text) -> std::string {
+            auto parsed = net::parse_duration(text);
+            if (!parsed) {
+              return parsed.error().message;
+            }
+            text = std::to_string(std::chrono::duration<double>(parsed.value()).count());
+            return {};
+          },
+          "DURATION", "duration"};
+}
 
 // What --version prints: "NAME (napilab) VERSION", the form help2man reads.
 inline std::string version_line(std::string_view argv0) {
