@@ -14,10 +14,17 @@ JOBS   ?= $(shell nproc)
 KABI   ?= $(shell $(ROOT)/qemu/kernel-abi 2>/dev/null)
 KDIR   ?= /lib/modules/$(KABI)/build
 CMAKE_FLAGS ?=
+# The project's one version (CMake, DKMS and the driver read the same file).
+VERSION := $(shell cat $(ROOT)/VERSION)
+# make install: tools to $(PREFIX)/bin, man pages to $(PREFIX)/share/man/man1,
+# e1k_napi.ko to /lib/modules/$(KABI)/extra, all under $(DESTDIR) if set.
+PREFIX ?= /usr/local
+DESTDIR ?=
 # The guest runs the tools of this build (qemu/run-vm reads NAPILAB_BUILD).
 export NAPILAB_BUILD := $(BUILD)
 
-.PHONY: all help deps kernel debug-kernel module userspace unit unit-asan vm-test test check check-debug demo lint bench soak clean
+.PHONY: all help deps kernel debug-kernel module userspace unit unit-asan vm-test test check check-debug demo lint bench soak clean \
+	install dkms-install dkms-remove
 
 all: module userspace
 
@@ -35,6 +42,9 @@ help:
 	@echo "make lint       checkpatch --strict, sparse, W=1, clang-format, clang-tidy"
 	@echo "make bench      long benchmarks and the HTML report (not part of check)"
 	@echo "make soak       reload/flap/resize/MTU/storm/fault soak of e1k_napi under traffic (~17 min; SOAK_ARGS=--quick ~4)"
+	@echo "make install    build, then install tools, man pages and e1k_napi.ko (PREFIX=$(PREFIX), DESTDIR; root without DESTDIR)"
+	@echo "make dkms-install  add e1k_napi $(VERSION) to DKMS and build + install it for every kernel with headers (root)"
+	@echo "make dkms-remove   remove e1k_napi from DKMS and /usr/src (root; nothing installed: says so)"
 	@echo "make check-debug  the driver VM tests and the soak on the debug kernel (KASAN, lockdep, kmemleak...; needs make debug-kernel; CHECK_DEBUG_ARGS=--full for the full soak)"
 
 deps:
@@ -104,6 +114,21 @@ CHECK_DEBUG_ARGS ?=
 check-debug: deps
 	@$(MAKE) --no-print-directory kernel module userspace
 	@$(ROOT)/scripts/check-debug $(CHECK_DEBUG_ARGS)
+
+# Tools and man pages by CMake's install rules (userspace/CMakeLists.txt),
+# the module by hand; depmod only for the running system's tree, not into a
+# DESTDIR (a package build runs it on the target).
+install: module userspace
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+	install -D -m 644 $(ROOT)/driver/e1k_napi.ko $(DESTDIR)/lib/modules/$(KABI)/extra/e1k_napi.ko
+	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KABI); else echo "install: DESTDIR set: depmod not run"; fi
+
+# DKMS: e1k_napi rebuilt for each installed kernel (scripts/dkms-module).
+dkms-install:
+	@$(ROOT)/scripts/dkms-module install
+
+dkms-remove:
+	@$(ROOT)/scripts/dkms-module remove
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(ROOT) clean

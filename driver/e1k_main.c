@@ -272,3 +272,4 @@ module_exit(e1k_exit);
 
 MODULE_DESCRIPTION("NAPI reference driver for QEMU's emulated Intel 8254x (e1000) NICs");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(E1K_NAPI_VERSION);

@@ -31,7 +31,9 @@ check_request 0 iperf3 -s -1 -B 10.77.0.1 -p 5302
 if [[ -x $blast ]]; then
 	check_request 0 "$blast" --dest 10.77.0.2:9000 --rate 5k --size 64 --duration 3s --json
 	check_request 0 "$blast" --dest=10.77.0.2:9 --rate 2k --size 64 --duration 10s --json
+	check_request 0 "$blast" -c 10.77.0.2 -p 9000 -l 64 -b 20M -t 3 --json
 	check_request 2 "$blast" --dest 192.0.2.1:9 --allow-any-destination
+	check_request 2 "$blast" -c 192.0.2.1 --allow-any-destination
 	check_request 2 "$blast" --json=yes
 else
 	fail "$blast not built"
@@ -40,6 +42,7 @@ pingpong=$build/userspace/net/napi-pingpong
 if [[ -x $pingpong ]]; then
 	check_request 0 "$pingpong" client --connect 10.77.0.2:9100 --size 64 --duration 3s --json
 	check_request 0 "$pingpong" client --connect=10.77.0.2:9100 --wait poll --busy-poll 50 --prefer-busy-poll --json
+	check_request 0 "$pingpong" client -c 10.77.0.2 -p 9100 -l 64 -t 3 --json
 	check_request 2 "$pingpong" client --connect 192.0.2.1:9 --allow-any-destination
 	check_request 2 "$pingpong" client extra --connect 10.77.0.2:9100
 else

@@ -183,14 +183,20 @@ int run(int argc, char** argv) {
   CLI::App app{"napi-iperf: an iperf3 client run with the NIC's counters sampled around it"};
   Options options;
   app.add_option("-i,--interface", options.iface, "the NIC to sample, e.g. eth0")->required();
-  app.add_option("--timeout", options.timeout_s, "seconds iperf3 may take before it is stopped")
+  app.add_option("--timeout", options.timeout_s,
+                 "how long iperf3 may take before it is stopped: 30 (seconds), 30s, 2m")
+      ->transform(napilab::duration_in_seconds())
       ->check(CLI::Range(1.0, 3600.0));
   app.add_flag("--any-target", options.any_target,
                "also run against servers outside loopback and 10.77.0.0/24");
   app.add_flag("--json", options.json, "one JSON object: iperf3's results and the NIC's counters");
   app.add_option("iperf3-args", options.iperf_args, "after --: iperf3's arguments (-J is added)")
       ->required();
-  app.footer("example: napi-iperf -i eth0 -- -c 10.77.0.1 -t 3 -R\n");
+  app.footer(
+      "exit: 0 done (the report printed); 1 a counter source missing or unreadable, iperf3\n"
+      "failed, overran --timeout or printed no result; 2 bad usage or a refused target.\n"
+      "iperf3's own options, its -i too, go after --: napi-iperf's -i is the NIC.\n"
+      "example: napi-iperf -i eth0 -- -c 10.77.0.1 -t 3 -R\n");
   if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
     return *rc;
   }

@@ -203,7 +203,9 @@ int run(int argc, char** argv) {
   app.add_option("-i,--interface", options.iface, "the NIC to count, e.g. eth0")->required();
   app.add_flag("--json", options.json, "one JSON object (keys: see the source's header)");
   app.add_flag("--snapshot", options.snapshot, "print the counters' absolute values, run nothing");
-  app.add_option("--timeout", options.timeout_s, "seconds COMMAND may take before it is stopped")
+  app.add_option("--timeout", options.timeout_s,
+                 "how long COMMAND may take before it is stopped: 30 (seconds), 30s, 500ms")
+      ->transform(napilab::duration_in_seconds())
       ->check(CLI::Range(0.1, 86400.0));
   app.add_option("--output", options.output, "write COMMAND's stdout to FILE");
   app.add_option("command", options.command, "after --: the command to measure and its arguments");

@@ -67,9 +67,9 @@ example: napi-pingpong server --bind 127.0.0.1:9000 --duration 10s &
 void add_common_options(CLI::App& side, napilab::net::PingOptions& options, bool& json,
                         const char* default_duration) {
   side.add_option("--proto", options.proto, "udp or tcp")->check(CLI::IsMember({"udp", "tcp"}));
-  side.add_option("--size", options.size, "message bytes, >= 24 (UDP <= 65507, TCP <= 1 MiB)")
+  side.add_option("-l,--size", options.size, "message bytes, >= 24 (UDP <= 65507, TCP <= 1 MiB)")
       ->capture_default_str();
-  side.add_option("--duration", options.duration, "how long, e.g. 500ms, 5s (<= 60m)")
+  side.add_option("-t,--duration", options.duration, "how long: 5 or 5s, 0.5, 500ms (<= 60m)")
       ->default_str(default_duration);
   side.add_option("--count", options.count,
                   "messages at most (client: sent, server: echoed), units k/M");
@@ -110,13 +110,23 @@ int run(int argc, char** argv) {
   napilab::net::PingOptions options;
   bool json = false;
 
+  // iperf3's spelling of the address: -c HOST -p PORT (client), -p PORT
+  // (server, every address).
+  std::string host;
+  std::string port;
   CLI::App* server = app.add_subcommand("server", "echo every message back");
   options.endpoint = "0.0.0.0:9000";
-  server->add_option("--bind", options.endpoint, "ADDRESS:PORT to serve on")->capture_default_str();
+  auto* bind = server->add_option("--bind", options.endpoint, "ADDRESS:PORT to serve on")
+                   ->capture_default_str();
+  server->add_option("-p,--port", port, "PORT to serve on, every address (as iperf3 -s -p)")
+      ->excludes(bind);
   add_common_options(*server, options, json, kServerDuration);
 
   CLI::App* client = app.add_subcommand("client", "send, time the replies, report");
-  client->add_option("--connect", options.endpoint, "server ADDRESS:PORT")->required();
+  auto* connect = client->add_option("--connect", options.endpoint, "server ADDRESS:PORT");
+  auto* client_host =
+      client->add_option("-c,--client", host, "server ADDRESS, as iperf3 -c")->excludes(connect);
+  client->add_option("-p,--port", port, "server PORT with -c (9000)")->needs(client_host);
   client->add_option("--inflight", options.inflight, "requests outstanding at most (1..4096)")
       ->capture_default_str();
   client->add_option("--rate", options.rate,
@@ -129,6 +139,17 @@ int run(int argc, char** argv) {
     return *rc;
   }
   options.role = server->parsed() ? napilab::net::Role::server : napilab::net::Role::client;
+  if (options.role == napilab::net::Role::client && client->count("--connect") == 0 &&
+      host.empty()) {
+    fmt::print(stderr,
+               "napi-pingpong: client: give the server: --connect ADDRESS:PORT or -c ADDRESS\n");
+    return kExitBadUsage;
+  }
+  if (!host.empty()) {
+    options.endpoint = host + ":" + (port.empty() ? "9000" : port);
+  } else if (!port.empty()) {
+    options.endpoint = "0.0.0.0:" + port;
+  }
   if (server->count("--duration") == 0 && client->count("--duration") == 0) {
     options.duration =
         options.role == napilab::net::Role::server ? kServerDuration : kClientDuration;

@@ -27,6 +27,7 @@ struct Options {
   std::string backend = "epoll";
   std::string trigger = "level";
   std::string bind = "0.0.0.0:9000";
+  std::string port;  // iperf3's -p: the port on every address
   std::string duration = "10s";
   bool json = false;
 };
@@ -41,9 +42,9 @@ struct Setup {
 napilab::Result<Setup> to_setup(const Options& options) {
   using namespace napilab::net;
   Setup setup;
-  auto bind = parse_endpoint(options.bind);
+  auto bind = parse_endpoint(options.port.empty() ? options.bind : "0.0.0.0:" + options.port);
   if (!bind) {
-    return napilab::Error{"--bind " + bind.error().message};
+    return napilab::Error{(options.port.empty() ? "--bind " : "-p ") + bind.error().message};
   }
   setup.sink.bind = bind.value();
   setup.sink.protocol = options.proto == "tcp" ? Protocol::tcp : Protocol::udp;
@@ -99,9 +100,19 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"epoll", "poll"}));
   app.add_option("--trigger", options.trigger, "level or edge (epoll only)")
       ->check(CLI::IsMember({"level", "edge"}));
-  app.add_option("--bind", options.bind, "ADDRESS:PORT to listen on");
-  app.add_option("--duration", options.duration, "how long to serve, e.g. 10s (<= 1h)");
+  auto* bind =
+      app.add_option("--bind", options.bind, "ADDRESS:PORT to listen on")->capture_default_str();
+  app.add_option("-p,--port", options.port, "PORT to listen on, every address (as iperf3 -s -p)")
+      ->excludes(bind);
+  app.add_option("-t,--duration", options.duration,
+                 "how long to serve: 10 or 10s, 0.5, 500ms (<= 1h)")
+      ->capture_default_str();
   app.add_flag("--json", options.json, "report as JSON");
+  app.footer(
+      "SIGINT or SIGTERM ends the run early, with its report.\n"
+      "exit: 0 served until --duration or a signal (the report printed); 1 a run-time failure\n"
+      "(socket, bind); 2 bad usage.\n"
+      "example: napi-sink --proto udp --bind 127.0.0.1:9000 --duration 10s --json\n");
   if (const auto rc = napilab::parse_command_line(app, argc, argv)) {
     return *rc;
   }

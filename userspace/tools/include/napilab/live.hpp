@@ -27,11 +27,17 @@ struct LiveOptions {
 
 inline void add_live_options(CLI::App& app, LiveOptions& options) {
   app.add_option("-i,--interface", options.iface, "network interface, e.g. eth0")->required();
-  app.add_option("-d,--delay", options.interval, "seconds between samples (0.1 .. 3600)")
+  app.add_option("-d,--delay", options.interval,
+                 "time between samples: 0.5 (seconds), 500ms, 2s (0.1 s .. 3600 s)")
+      ->transform(duration_in_seconds())
       ->check(CLI::Range(0.1, 3600.0));
   app.add_option("-n,--count", options.count, "samples to print, 0 = until interrupted")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--json", options.json, "one JSON object per interval, one per line");
+  app.footer(
+      "exit: 0 printed --count samples; 1 a counter source missing or unreadable (napi-observe:\n"
+      "BPF cannot attach: no root, BTF or tracefs), or stdout closed; 2 bad usage. Without\n"
+      "--count it runs until interrupted.\n");
 }
 
 // A column that may have no value this interval: formatted with `spec`
