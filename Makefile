@@ -33,7 +33,8 @@ help:
 	@echo "make check      deps + kernel + module + userspace + all tests (the CI command)"
 	@echo "make demo       deps + build + boot the VM with e1k_napi, run a load test, print the report"
 	@echo "make lint       checkpatch --strict, sparse, W=1, clang-format, clang-tidy"
-	@echo "make bench      long benchmarks and the HTML report (not part of check)"
+	@echo "make bench      long benchmarks and the HTML report (not part of check);"
+	@echo "                CONTENDERS=\"ours inbox e1000e rtl8139 virtio\" picks the side-by-side's drivers"
 	@echo "make soak       reload/flap/resize/MTU/storm/fault soak of e1k_napi under traffic (~17 min; SOAK_ARGS=--quick ~4)"
 	@echo "make check-debug  the driver VM tests and the soak on the debug kernel (KASAN, lockdep, kmemleak...; needs make debug-kernel; CHECK_DEBUG_ARGS=--full for the full soak)"
 
@@ -89,7 +90,7 @@ lint:
 
 bench: deps
 	@$(MAKE) --no-print-directory kernel module userspace
-	@$(ROOT)/scripts/bench
+	@BENCH_CONTENDERS="$(CONTENDERS)" $(ROOT)/scripts/bench
 
 # The soak: long, bounded, not part of check. SOAK_ARGS="--quick" or
 # "--seed N -- --kernel debug" pass options to scripts/soak.
