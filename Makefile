@@ -40,7 +40,8 @@ help:
 	@echo "make check      deps + kernel + module + userspace + all tests (the CI command)"
 	@echo "make demo       deps + build + boot the VM with e1k_napi, run a load test, print the report"
 	@echo "make lint       checkpatch --strict, sparse, W=1, clang-format, clang-tidy"
-	@echo "make bench      long benchmarks and the HTML report (not part of check)"
+	@echo "make bench      long benchmarks and the HTML report (not part of check);"
+	@echo "                CONTENDERS=\"ours inbox e1000e rtl8139 virtio\" picks the side-by-side's drivers"
 	@echo "make soak       reload/flap/resize/MTU/storm/fault soak of e1k_napi under traffic (~17 min; SOAK_ARGS=--quick ~4)"
 	@echo "make install    build, then install tools, man pages and e1k_napi.ko (PREFIX=$(PREFIX), DESTDIR; root without DESTDIR)"
 	@echo "make dkms-install  add e1k_napi $(VERSION) to DKMS and build + install it for every kernel with headers (root)"
@@ -99,7 +100,7 @@ lint:
 
 bench: deps
 	@$(MAKE) --no-print-directory kernel module userspace
-	@$(ROOT)/scripts/bench
+	@BENCH_CONTENDERS="$(CONTENDERS)" $(ROOT)/scripts/bench
 
 # The soak: long, bounded, not part of check. SOAK_ARGS="--quick" or
 # "--seed N -- --kernel debug" pass options to scripts/soak.

@@ -6,6 +6,96 @@
 # (progress_prefix, run-vm by default).
 progress() { echo "${progress_prefix:-run-vm}: $*" >&2; }
 
+# --- NIC models ---------------------------------------------------------------
+# The NIC models the bed emulates, one line each:
+#   MODEL QEMU_DEVICE PCI_ID INBOX IN_TREE
+# PCI_ID is the vendor:device QEMU 7.2 gives the model (as the guest's sysfs
+# shows it); INBOX the in-tree module `--driver inbox` loads; IN_TREE every
+# in-tree module of Debian's 6.1 kernel whose modules.alias matches that device
+# (comma-separated), blacklisted on the kernel command line whenever another
+# driver is to bind. The guest checks IN_TREE against modprobe's own resolution
+# of the device's modalias and refuses to run when the list misses one.
+# Every model's Linux driver uses NAPI (netif_napi_add in its probe).
+# rtl8139: QEMU's chip is revision 0x20, an RTL8139C+, which 8139too refuses
+# ("an enhanced 8139C+ chip, use 8139cp"): 8139cp drives it. i82559er: e100.
+# virtio: the PCI device is virtio-pci's; virtio_net binds the virtio device
+# on it.
+NIC_MODELS=(
+	"e1000 e1000 8086:100e e1000 e1000"
+	"e1000-82544gc e1000-82544gc 8086:100c e1000 e1000"
+	"e1000-82545em e1000-82545em 8086:100f e1000 e1000"
+	"e1000e e1000e 8086:10d3 e1000e e1000e"
+	"rtl8139 rtl8139 10ec:8139 8139cp 8139cp,8139too"
+	"virtio virtio-net-pci 1af4:1000 virtio_net virtio_net"
+	"vmxnet3 vmxnet3 15ad:07b0 vmxnet3 vmxnet3"
+	"i82559er i82559er 8086:1209 e100 e100"
+)
+
+# nic_model MODEL - print MODEL's line of NIC_MODELS without the name
+# (QEMU_DEVICE PCI_ID INBOX IN_TREE); non-zero for an unknown model.
+nic_model() {
+	local entry
+	for entry in "${NIC_MODELS[@]}"; do
+		[[ ${entry%% *} == "$1" ]] && {
+			echo "${entry#* }"
+			return 0
+		}
+	done
+	return 1
+}
+
+# nic_model_names - the models, as a list for messages ("e1000, e1000e, ...").
+nic_model_names() {
+	local entry names=""
+	for entry in "${NIC_MODELS[@]}"; do names+="${names:+, }${entry%% *}"; done
+	echo "$names"
+}
+
+# --- a user's own modules (run-vm --module PATH.ko[:PARAMS]) ------------------
+# user_module_split SPEC - set module_path and module_args from SPEC,
+# "PATH.ko" or "PATH.ko:PARAMS" (split after the first ".ko:", so a path
+# may hold ':' elsewhere); non-zero when SPEC names no .ko file.
+# shellcheck disable=SC2034 # the caller's variables
+user_module_split() {
+	case $1 in
+	*.ko:*) module_path=${1%%.ko:*}.ko module_args=${1#*.ko:} ;;
+	*.ko) module_path=$1 module_args="" ;;
+	*) return 1 ;;
+	esac
+}
+
+# user_module_name PATH - the name the kernel will know module PATH by
+# (its .modinfo "name", which modpost writes; else the file name with '-'
+# as '_', as Kbuild names it).
+user_module_name() {
+	local name base
+	name=$(modinfo -F name "$1" 2>/dev/null) || name=""
+	if [[ -z $name ]]; then
+		base=$(basename "$1" .ko)
+		name=${base//-/_}
+	fi
+	echo "$name"
+}
+
+# user_module_check PATH [RELEASE] - why PATH cannot load into kernel RELEASE
+# (on stdout, non-zero), or nothing: it must be a readable kernel module
+# (modinfo finds its .modinfo section) whose vermagic names RELEASE (not
+# compared when RELEASE is empty).
+user_module_check() {
+	local path=$1 release=${2:-} vermagic
+	[[ -e $path ]] || { echo "$path: no such file"; return 1; }
+	[[ -f $path && -r $path ]] || { echo "$path: not a readable file"; return 1; }
+	if ! vermagic=$(modinfo -F vermagic "$path" 2>/dev/null) || [[ -z $vermagic ]]; then
+		echo "$path: not a kernel module (modinfo finds no vermagic in it)"
+		return 1
+	fi
+	[[ -z $release || ${vermagic%% *} == "$release" ]] || {
+		echo "$path: built for kernel ${vermagic%% *}, the guest runs $release (rebuild it against that kernel's headers)"
+		return 1
+	}
+}
+
+
 # --- run state: what a run leaves outside its run folder ------------------
 # Each run keeps a small state folder, STATE/KEY (KEY = napilab-PID-RANDOM,
 # also the network namespace's name), holding:

@@ -149,6 +149,62 @@ def contenders(results):
         sorted(c for c in results if c not in known)
 
 
+# e1000 and e1000e report their InterruptThrottleRate modes as rx-usecs
+# 1..4 (not microseconds): the driver adapts the ITR itself.
+ITR_MODE_DRIVERS = ("e1000", "e1000e")
+ITR_MODES = {1: "dynamic", 2: "dynamic", 3: "dynamic conservative", 4: "simplified"}
+
+
+def nic_facts(raw):
+    """raw = {run id: [bench-guest rows]} -> {contender: the first "nic" row
+    of its runs} (bench-guest's nic_facts: the driver, its IRQ lines, its
+    coalescing, the NAPI budget napi:napi_poll reported)."""
+    facts = {}
+    for stem in sorted(raw):
+        if stem.startswith("timeline-"):
+            continue
+        contender, _ = split_run_id(stem)
+        for row in raw[stem]:
+            if row.get("phase") == "nic" and contender not in facts:
+                facts[contender] = row
+    return facts
+
+
+def moderation(facts, results):
+    """How each driver moderates its interrupts, one row per contender with
+    a "nic" row: [contender, driver, interrupts, NAPI weight, coalescing,
+    packets per IRQ under TCP peer->guest (median, range), summary]."""
+    rows = []
+    for c in contenders(results) + sorted(c for c in facts if c not in results):
+        f = facts.get(c)
+        if not f:
+            continue
+        names = f.get("irq_names") or []
+        lines = f"{'MSI-X' if f.get('msix') else 'INTx'}, {len(names)} line{'s' if len(names) != 1 else ''}" + \
+            (f": {', '.join(names)}" if names else "")
+        budget = f.get("napi_budget")
+        weight = f"{budget} (budget of napi:napi_poll)" if budget else "not seen (no poll in the window)"
+        usecs, adaptive = f.get("rx_usecs"), f.get("adaptive_rx")
+        if not f.get("coalescing"):
+            coalescing = "none: ethtool -c is not supported"
+        else:
+            mode = ITR_MODES.get(usecs) if f.get("driver") in ITR_MODE_DRIVERS else None
+            parts = ([f"rx-usecs {usecs}" + (f" (the ITR mode '{mode}')" if mode else "")]
+                     if usecs is not None else []) + \
+                ([f"adaptive RX {adaptive}"] if adaptive is not None else [])
+            coalescing = "ethtool -c: " + (", ".join(parts) if parts else "no receive setting")
+        moderates = f.get("coalescing") and (usecs not in (None, 0) or adaptive == "on")
+        summary = ("moderates in the device (" + ("interrupt throttling" if usecs not in (None, 0) else "adaptive")
+                   + ") and batches by NAPI" if moderates else
+                   "no interrupt moderation by the driver: NAPI's polling alone batches")
+        if f.get("msix") and len(names) > 1:
+            summary += f"; {len(names)} MSI-X vectors"
+        ppi = get(results, c, "tcp_rx/packets_per_irq")
+        rows.append([c, f.get("driver") or "?", lines, weight, coalescing,
+                     with_range(ppi, "{:.1f}") if ppi else "not measured", summary])
+    return rows
+
+
 def get(results, contender, metric):
     return results.get(contender, {}).get(metric)
 

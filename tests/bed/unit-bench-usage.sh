@@ -22,4 +22,9 @@ expect_eq "bench with an unknown option: exit status" 2 "$?"
 expect_match "the refusal names the option" "unknown option '--frobnicate'" "$out"
 expect "a refused bench keeps out/report" test -e "$marker"
 [[ $out == *"bench: ["* ]] && fail "a refused bench started a run: $out"
+
+out=$(BENCH_CONTENDERS="ours ne2k" timeout 10 "$bench" 2>&1)
+expect_eq "bench with an unknown contender: exit status" 2 "$?"
+expect_match "the refusal names it and the known ones" "unknown contender 'ne2k' .*e1000e rtl8139 vmxnet3 i82559er" "$out"
+expect "a refused bench keeps out/report" test -e "$marker"
 finish

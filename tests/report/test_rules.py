@@ -381,5 +381,59 @@ class Runs(unittest.TestCase):
         self.assertEqual(quiet["unchecked"], ["ours-1"])
 
 
+class Moderation(unittest.TestCase):
+    """bench-guest's nic rows (as nic_facts writes them, values measured on
+    the bed: e1000e's InterruptThrottleRate mode 3, 8139cp without
+    coalescing, weight 16) into the report's per-driver rows."""
+
+    RAW = {
+        "e1000e-1": [{"phase": "nic", "driver": "e1000e", "msix": True, "irq_lines": 3,
+                      "irq_names": ["eth0-rx-0", "eth0-tx-0", "eth0"], "coalescing": True,
+                      "rx_usecs": 3, "adaptive_rx": None, "napi_budget": 64, "napi_polls": 1730},
+                     {"phase": "tcp_rx", "packets_per_irq": 40.0}],
+        "e1000e-2": [{"phase": "nic", "driver": "e1000e", "msix": True, "irq_names": ["other"],
+                      "coalescing": True, "rx_usecs": 3, "napi_budget": 64},
+                     {"phase": "tcp_rx", "packets_per_irq": 60.0}],
+        "rtl8139-1": [{"phase": "nic", "driver": "8139cp", "msix": False, "irq_lines": 1,
+                       "irq_names": ["eth0"], "coalescing": False, "rx_usecs": None,
+                       "adaptive_rx": None, "napi_budget": 16, "napi_polls": 900}],
+        "virtio-1": [{"phase": "nic", "driver": "virtio_net", "msix": True,
+                      "irq_names": ["virtio3-config", "virtio3-input.0", "virtio3-output.0"],
+                      "coalescing": True, "rx_usecs": None, "adaptive_rx": None, "napi_budget": None}],
+        "timeline-ours": [{"phase": "timeline"}],
+    }
+
+    def test_first_row_per_contender(self):
+        facts = rules.nic_facts(self.RAW)
+        self.assertEqual(sorted(facts), ["e1000e", "rtl8139", "virtio"])
+        self.assertEqual(facts["e1000e"]["irq_names"], ["eth0-rx-0", "eth0-tx-0", "eth0"])
+
+    def test_rows(self):
+        results, _ = results_of(self.RAW)
+        rows = {r[0]: r for r in rules.moderation(rules.nic_facts(self.RAW), results)}
+        self.assertEqual(list(rows), ["virtio", "e1000e", "rtl8139"])  # known first, then sorted
+        e = rows["e1000e"]
+        self.assertEqual(e[1], "e1000e")
+        self.assertEqual(e[2], "MSI-X, 3 lines: eth0-rx-0, eth0-tx-0, eth0")
+        self.assertEqual(e[3], "64 (budget of napi:napi_poll)")
+        self.assertEqual(e[4], "ethtool -c: rx-usecs 3 (the ITR mode 'dynamic conservative')")
+        self.assertEqual(e[5], "50.0 (40.0–60.0, 2 runs)")
+        self.assertIn("moderates in the device (interrupt throttling)", e[6])
+        self.assertIn("3 MSI-X vectors", e[6])
+        r = rows["rtl8139"]
+        self.assertEqual(r[2], "INTx, 1 line: eth0")
+        self.assertEqual(r[3], "16 (budget of napi:napi_poll)")
+        self.assertEqual(r[4], "none: ethtool -c is not supported")
+        self.assertEqual(r[5], "not measured")
+        self.assertEqual(r[6], "no interrupt moderation by the driver: NAPI's polling alone batches")
+        v = rows["virtio"]
+        self.assertEqual(v[3], "not seen (no poll in the window)")
+        self.assertEqual(v[4], "ethtool -c: no receive setting")
+        self.assertTrue(v[6].startswith("no interrupt moderation"))
+
+    def test_no_nic_rows(self):
+        self.assertEqual(rules.moderation({}, {}), [])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -180,7 +180,10 @@ int on_irq_handler_entry(struct trace_event_raw_irq_handler_entry* ctx) {
   for (__u32 i = 0; i < NAPI_OBS_MAX_IRQS && i < irq_count; i++) {
     if (irqs[i] != irq) continue;
     struct napi_obs_counters* c = counters_of(filter_ifindex);
-    if (c) c->interrupts++;
+    if (c) {
+      c->interrupts++;
+      c->interrupts_by_line[i]++;
+    }
     return 0;
   }
   return 0;

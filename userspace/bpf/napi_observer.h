@@ -38,6 +38,9 @@ struct napi_obs_counters {
   __u64 budget_exhausted; /* work == budget: NAPI stayed in polling mode */
   __u64 over_budget;      /* work > budget: a driver bug */
   __u64 interrupts;       /* irq:irq_handler_entry on the NIC's IRQ lines */
+  /* the same per line, in the order of the rodata irqs[] (per queue on an
+   * MSI-X NIC) */
+  __u64 interrupts_by_line[NAPI_OBS_MAX_IRQS];
   __u64 work_hist[NAPI_OBS_WORK_BUCKETS];
   __u32 work_max;                         /* the largest work seen */
   __u32 budget;                           /* the budget of the latest poll */

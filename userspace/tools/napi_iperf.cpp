@@ -231,13 +231,15 @@ int run(int argc, char** argv) {
   if (options.json) {
     const nlohmann::json out = {{"iface", options.iface},
                                 {"irqs", sampler.value().irqs()},
+                                {"irq_names", sampler.value().irq_names()},
                                 {"iperf3_args", options.iperf_args},
                                 {"iperf3", to_json(report.value())},
                                 {"nic", to_json(counts)}};
     fmt::print("{}\n", out.dump(2));
   } else {
     fmt::print("napi-iperf: {} (IRQ {}), iperf3 {}\n", options.iface,
-               fmt::join(sampler.value().irqs(), ","), fmt::join(options.iperf_args, " "));
+               napilab::irq_lines_label(sampler.value().irqs(), sampler.value().irq_names()),
+               fmt::join(options.iperf_args, " "));
     print_iperf(report.value());
     print_nic(options.iface, counts);
   }

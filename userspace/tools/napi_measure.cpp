@@ -19,7 +19,9 @@
 // that cannot be read is an error (exit 1), never a 0.
 //
 // JSON (--json), stable keys; counts are integer deltas, rates per second:
-//   snapshot: {"iface", "irq_numbers": ["10"], "irqs": N, "irqs_by_number": {"10": N},
+//   snapshot: {"iface", "irq_numbers": ["10"] (ascending; an MSI-X NIC has one per vector),
+//              "irq_names": {"10": "eth0"} (each line's handlers: "eth0-rx-0" for a queue's),
+//              "irqs": N (all lines), "irqs_by_number": {"10": N},
 //              "netdev": {"rx_packets", "tx_packets", "rx_bytes", "tx_bytes",
 //                         "rx_dropped", "tx_dropped", ... every statistics file},
 //              "ethtool": {NAME: N, ...} or null,
@@ -27,7 +29,8 @@
 //                      "steal", "total"} (jiffies, all CPUs),
 //              "softnet": {"processed", "dropped", "time_squeeze"},
 //              "udp": {"InDatagrams", "InErrors", "RcvbufErrors"}}
-//   measure:  {"iface", "irq_numbers", "command": [argv], "exit_code": N (128 + signal when
+//   measure:  {"iface", "irq_numbers", "irq_names", "command": [argv], "exit_code": N (128 + signal
+//   when
 //              killed), "timed_out": bool, "seconds": S,
 //              "counts": {the snapshot's keys from "irqs" on, as deltas},
 //              "rates": {the same without "cpu", per second},
@@ -82,7 +85,9 @@ struct Options {
 void fail(const std::string& message) { fmt::print(stderr, "napi-measure: {}\n", message); }
 
 void print_snapshot(const napilab::Sampler& sampler, const napilab::Snapshot& snapshot, bool json) {
-  nlohmann::json out = {{"iface", sampler.iface()}, {"irq_numbers", sampler.irqs()}};
+  nlohmann::json out = {{"iface", sampler.iface()},
+                        {"irq_numbers", sampler.irqs()},
+                        {"irq_names", sampler.irq_names()}};
   out.update(napilab::snapshot_json(snapshot));
   if (json) {
     fmt::print("{}\n", out.dump(2));
@@ -99,6 +104,7 @@ nlohmann::json measurement_json(const Options& options, const napilab::Sampler& 
   const napilab::Rates rates = napilab::rates_of(counts);
   return {{"iface", options.iface},
           {"irq_numbers", sampler.irqs()},
+          {"irq_names", sampler.irq_names()},
           {"command", options.command},
           {"exit_code", process.exit_status},
           {"timed_out", process.timed_out},
@@ -112,7 +118,9 @@ nlohmann::json measurement_json(const Options& options, const napilab::Sampler& 
 // Text: one line per counter, its delta and its rate.
 void print_measurement_text(const nlohmann::json& m) {
   fmt::print("napi-measure: {} (IRQ {}) over {:.3f} s: {} -> exit {}{}\n",
-             m["iface"].get<std::string>(), fmt::join(m["irq_numbers"], ","),
+             m["iface"].get<std::string>(),
+             napilab::irq_lines_label(m["irq_numbers"].get<std::vector<std::string>>(),
+                                      m["irq_names"].get<std::map<std::string, std::string>>()),
              m["seconds"].get<double>(), fmt::join(m["command"], " "), m["exit_code"].dump(),
              m["timed_out"].get<bool>() ? " (timed out)" : "");
   std::map<std::string, nlohmann::json> rates;

@@ -2,7 +2,8 @@
 //
 //   napitop -i eth0 [-d SECONDS] [-n COUNT] [--json]
 //
-// Every interval: IRQ/s of the NIC's lines, packets/s, packets per IRQ,
+// Every interval: IRQ/s of the NIC's lines (all of them; an MSI-X NIC's also
+// per line, that is per queue, at the end of the row), packets/s, packets per IRQ,
 // softnet squeezes, and, when the driver exports NAPI counters in ethtool -S
 // (e1k_napi does), polls/s and the share of polls that used the whole
 // budget: the moment NAPI switches to polling under load, and back at idle.
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "napilab/bpf/observer_stats.hpp"
+#include "napilab/counts_json.hpp"
 #include "napilab/live.hpp"
 #include "napilab/sampler.hpp"
 #include "napilab/tool_main.hpp"
@@ -103,6 +105,28 @@ class BpfColumns {
   std::string unavailable_;
 };
 
+// An MSI-X NIC's IRQ/s per line, named by the line's handler without the
+// interface's prefix: "rx-0 1200 tx-0 310 eth0 0"; empty for a single line.
+std::string per_line_column(const napilab::Sampler& nic, const napilab::Rates& r) {
+  if (nic.irqs().size() < 2) {
+    return "";
+  }
+  std::string column;
+  const std::string prefix = nic.iface() + "-";
+  for (const std::string& irq : nic.irqs()) {
+    const auto name_it = nic.irq_names().find(irq);
+    std::string name =
+        name_it != nic.irq_names().end() && !name_it->second.empty() ? name_it->second : irq;
+    if (name.rfind(prefix, 0) == 0) {
+      name.erase(0, prefix.size());
+    }
+    const auto rate_it = r.irqs_per_s_by_number.find(irq);
+    const double rate = rate_it != r.irqs_per_s_by_number.end() ? rate_it->second : 0.0;
+    column += fmt::format("{}{} {:.0f}", column.empty() ? "" : " ", name, rate);
+  }
+  return column;
+}
+
 nlohmann::json to_json(const std::string& iface, double t, const napilab::Rates& r,
                        const std::optional<napilab::bpf::ObserverRates>& bpf,
                        const BpfColumns& bpf_columns) {
@@ -110,6 +134,7 @@ nlohmann::json to_json(const std::string& iface, double t, const napilab::Rates&
                       {"t", t},
                       {"seconds", r.seconds},
                       {"irqs_per_s", r.irqs_per_s},
+                      {"irqs_per_s_by_number", r.irqs_per_s_by_number},
                       {"rx_pps", r.rx_pps},
                       {"tx_pps", r.tx_pps},
                       {"squeezes_per_s", r.squeezes_per_s},
@@ -149,11 +174,12 @@ int run(int argc, char** argv) {
   }
   const napilab::Sampler& nic = intervals.value().source();
   if (!options.json) {
-    fmt::print("napitop: {} (IRQ {}){} - {}\n", iface, fmt::join(nic.irqs(), ","),
+    fmt::print("napitop: {} (IRQ {}){} - {}\n", iface,
+               napilab::irq_lines_label(nic.irqs(), nic.irq_names()),
                nic.has_ethtool() ? "" : " - no ethtool stats", bpf_columns.status());
     fmt::print("{:>7} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8} {:>9} {:>8}  {}\n", "time", "IRQ/s",
                "rx pps", "tx pps", "pkts/IRQ", "squeeze", "polls/s", "budget%", "bpf pl/s",
-               "bpf bud%", "mode");
+               "bpf bud%", nic.irqs().size() > 1 ? "mode       IRQ/s per line" : "mode");
   }
   return napilab::run_every_interval(options, [&] {
     auto rates = intervals.value().next();
@@ -170,12 +196,15 @@ int run(int argc, char** argv) {
       const std::optional<double> bpf_polls_per_s =
           bpf ? std::optional<double>(bpf->polls_per_s) : std::nullopt;
       const std::optional<double> bpf_budget_pct = bpf ? bpf->budget_exhausted_pct : std::nullopt;
+      const std::string per_line = per_line_column(nic, r);
+      const std::string mode = napi_mode(r, bpf_budget_pct);
       fmt::print("{:7.1f} {:9.0f} {:9.0f} {:9.0f} {:>9} {:8.1f} {:>9} {:>8} {:>9} {:>8}  {}\n", t,
                  r.irqs_per_s, r.rx_pps, r.tx_pps, format_optional(r.packets_per_irq, "{:.1f}"),
                  r.squeezes_per_s, format_optional(r.polls_per_s, "{:.0f}"),
                  format_optional(r.budget_exhausted_pct, "{:.1f}"),
                  format_optional(bpf_polls_per_s, "{:.0f}"),
-                 format_optional(bpf_budget_pct, "{:.1f}"), napi_mode(r, bpf_budget_pct));
+                 format_optional(bpf_budget_pct, "{:.1f}"),
+                 per_line.empty() ? mode : fmt::format("{:9}  {}", mode, per_line));
     }
     return true;
   });

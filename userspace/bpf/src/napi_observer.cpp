@@ -78,20 +78,25 @@ Result<ObserverTarget> find_target(const std::string& iface) {
   if (!table) {
     return Error{"/proc/interrupts: " + table.error().to_string()};
   }
+  auto lines = nic_irq_lines(table.value(), irqs.value());
+  if (!lines) {
+    return Error{iface + ": " + lines.error().to_string()};
+  }
   for (const std::string& id : irqs.value()) {
-    int irq = 0;
-    const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), irq);
-    if (ec != std::errc{} || end != id.data() + id.size()) {
-      return Error{fmt::format("{}: IRQ '{}' is not a number", iface, id)};
-    }
-    const IrqLine* line = table.value().find(id);
-    if (line == nullptr) {
+    if (table.value().find(id) == nullptr) {
       return Error{
           fmt::format("{}: IRQ {} is not in /proc/interrupts (is the interface up?)", iface, id)};
     }
+  }
+  for (const NicIrqLine& line : lines.value()) {
+    int irq = 0;
+    const auto [end, ec] =
+        std::from_chars(line.number.data(), line.number.data() + line.number.size(), irq);
+    if (ec != std::errc{} || end != line.number.data() + line.number.size()) {
+      return Error{fmt::format("{}: IRQ '{}' does not fit an int", iface, line.number)};
+    }
     target.irqs.push_back(irq);
-    target.irq_handlers.insert(target.irq_handlers.end(), line->devices.begin(),
-                               line->devices.end());
+    target.irq_names.push_back(line.name);
   }
   if (target.irqs.size() > NAPI_OBS_MAX_IRQS) {
     return Error{iface + " has " + std::to_string(target.irqs.size()) +

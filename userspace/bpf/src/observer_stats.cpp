@@ -32,6 +32,9 @@ napi_obs_counters sum_per_cpu(std::span<const napi_obs_counters> per_cpu) {
     sum.budget_exhausted += cpu.budget_exhausted;
     sum.over_budget += cpu.over_budget;
     sum.interrupts += cpu.interrupts;
+    for (std::size_t line = 0; line < NAPI_OBS_MAX_IRQS; ++line) {
+      sum.interrupts_by_line[line] += cpu.interrupts_by_line[line];
+    }
     for (std::size_t b = 0; b < NAPI_OBS_WORK_BUCKETS; ++b) {
       sum.work_hist[b] += cpu.work_hist[b];
     }
@@ -60,6 +63,9 @@ ObserverRates rates_between(const ObserverSnapshot& before, const ObserverSnapsh
   r.budget_exhausted = delta(a.budget_exhausted, b.budget_exhausted);
   r.over_budget = delta(a.over_budget, b.over_budget);
   r.interrupts = delta(a.interrupts, b.interrupts);
+  for (std::size_t line = 0; line < r.interrupts_by_line.size(); ++line) {
+    r.interrupts_by_line[line] = delta(a.interrupts_by_line[line], b.interrupts_by_line[line]);
+  }
   for (std::size_t i = 0; i < r.work_hist.size(); ++i) {
     r.work_hist[i] = delta(a.work_hist[i], b.work_hist[i]);
   }
@@ -176,6 +182,14 @@ nlohmann::json to_json(const ObserverRates& r) {
           {"budget_exhausted_pct", optional(r.budget_exhausted_pct)},
           {"interrupts_per_poll", optional(r.interrupts_per_poll)},
           {"context", context}};
+}
+
+nlohmann::json interrupts_by_irq_json(const ObserverRates& rates, std::span<const int> irqs) {
+  nlohmann::json by_irq = nlohmann::json::object();
+  for (std::size_t line = 0; line < irqs.size() && line < rates.interrupts_by_line.size(); ++line) {
+    by_irq[std::to_string(irqs[line])] = rates.interrupts_by_line[line];
+  }
+  return by_irq;
 }
 
 }  // namespace napilab::bpf

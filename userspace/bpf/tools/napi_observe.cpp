@@ -7,8 +7,10 @@
 // interrupts per poll (about 1 in interrupt mode, near 0 while polling),
 // where the polls ran (the shares of softirq, ksoftirqd, threaded-NAPI
 // kthread and busy poll, with the latest busy-polling process) and the
-// histogram of work per poll. Needs root and a kernel with BTF; exits 1
-// with the reason when BPF is unavailable, 2 on bad arguments.
+// histogram of work per poll; for a NIC with several IRQ lines (MSI-X: a
+// line per queue) also each line's IRQ/s, named by its handler. Needs root
+// and a kernel with BTF; exits 1 with the reason when BPF is unavailable, 2
+// on bad arguments.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -25,15 +27,39 @@ using napilab::format_optional;
 namespace nb = napilab::bpf;
 
 void print_header(const nb::ObserverTarget& target) {
-  fmt::print("napi-observe: {} (ifindex {}, IRQ {}: {}) on napi:napi_poll, irq:irq_handler_entry\n",
-             target.iface, target.ifindex, fmt::join(target.irqs, ","),
-             fmt::join(target.irq_handlers, ","));
-  fmt::print("{:>7} {:>9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>15}  {}\n", "time", "polls/s",
+  std::string lines;
+  for (std::size_t i = 0; i < target.irqs.size(); ++i) {
+    lines +=
+        fmt::format("{}{}: {}", lines.empty() ? "" : ", ", target.irqs[i], target.irq_names[i]);
+  }
+  fmt::print("napi-observe: {} (ifindex {}, IRQ {}) on napi:napi_poll, irq:irq_handler_entry\n",
+             target.iface, target.ifindex, lines);
+  fmt::print("{:>7} {:>9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>15}  {}{}\n", "time", "polls/s",
              "work/poll", "budget%", "IRQ/s", "IRQ/poll", "budget", "where% s/k/t/b",
-             "work per poll: bucket:polls");
+             "work per poll: bucket:polls", target.irqs.size() > 1 ? "  | IRQ/s per line" : "");
 }
 
-void print_row(double t, const nb::ObserverRates& r) {
+// An MSI-X NIC's IRQ/s per line: " | rx-0 1200 tx-0 310 eth0 0" (the
+// handler's name without the interface's prefix); empty for one line.
+std::string per_line_column(const nb::ObserverTarget& target, const nb::ObserverRates& r) {
+  if (target.irqs.size() < 2 || r.seconds <= 0) {
+    return "";
+  }
+  std::string column = "  |";
+  const std::string prefix = target.iface + "-";
+  for (std::size_t i = 0; i < target.irqs.size() && i < r.interrupts_by_line.size(); ++i) {
+    std::string name =
+        target.irq_names[i].empty() ? std::to_string(target.irqs[i]) : target.irq_names[i];
+    if (name.rfind(prefix, 0) == 0) {
+      name.erase(0, prefix.size());
+    }
+    column +=
+        fmt::format(" {} {:.0f}", name, static_cast<double>(r.interrupts_by_line[i]) / r.seconds);
+  }
+  return column;
+}
+
+void print_row(double t, const nb::ObserverTarget& target, const nb::ObserverRates& r) {
   std::string flag;
   if (r.over_budget != 0) {
     flag = fmt::format("  OVER BUDGET: {} polls", r.over_budget);
@@ -44,11 +70,12 @@ void print_row(double t, const nb::ObserverRates& r) {
   if (r.busy_poller) {
     flag += fmt::format("  busy poll: {}[{}]", r.busy_poller->comm, r.busy_poller->tgid);
   }
-  fmt::print("{:7.1f} {:9.0f} {:>9} {:>8} {:8.0f} {:>8} {:6} {:>15}  {}{}\n", t, r.polls_per_s,
+  fmt::print("{:7.1f} {:9.0f} {:>9} {:>8} {:8.0f} {:>8} {:6} {:>15}  {}{}{}\n", t, r.polls_per_s,
              format_optional(r.work_per_poll, "{:.1f}"),
              format_optional(r.budget_exhausted_pct, "{:.1f}"), r.interrupts_per_s,
              format_optional(r.interrupts_per_poll, "{:.2f}"), r.budget,
-             nb::format_context_shares(r), nb::format_histogram(r.work_hist), flag);
+             nb::format_context_shares(r), nb::format_histogram(r.work_hist),
+             per_line_column(target, r), flag);
 }
 
 int run(int argc, char** argv) {
@@ -95,12 +122,14 @@ int run(int argc, char** argv) {
     }
     const double t = intervals.value().elapsed();
     if (options.json) {
+      const nb::ObserverTarget& target = intervals.value().source().target();
       nlohmann::json j = nb::to_json(rates.value());
       j["iface"] = options.iface;
+      j["interrupts_by_irq"] = nb::interrupts_by_irq_json(rates.value(), target.irqs);
       j["t"] = t;
       fmt::print("{}\n", j.dump());
     } else {
-      print_row(t, rates.value());
+      print_row(t, intervals.value().source().target(), rates.value());
     }
     return true;
   });

@@ -1,6 +1,8 @@
 #include "napilab/interrupts.hpp"
 
+#include <algorithm>
 #include <numeric>
+#include <utility>
 
 #include "napilab/file.hpp"
 #include "napilab/parse_util.hpp"
@@ -122,6 +124,34 @@ Result<InterruptsTable> parse_interrupts(std::string_view text) {
     return Error{"no IRQ lines after the header", 2};
   }
   return table;
+}
+
+Result<std::vector<NicIrqLine>> nic_irq_lines(const InterruptsTable& table,
+                                              const std::vector<std::string>& irqs) {
+  std::vector<std::pair<std::uint64_t, NicIrqLine>> found;
+  for (const std::string& number : irqs) {
+    const auto value = is_all_digits(number) ? parse_u64(number) : std::nullopt;
+    if (!value) {
+      return Error{"IRQ '" + number + "' is not an IRQ number"};
+    }
+    const IrqLine* line = table.find(number);
+    if (line == nullptr) {
+      continue;
+    }
+    std::string name;
+    for (const std::string& device : line->devices) {
+      name += (name.empty() ? "" : ",") + device;
+    }
+    found.emplace_back(*value, NicIrqLine{number, std::move(name), line->per_cpu});
+  }
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<NicIrqLine> lines;
+  lines.reserve(found.size());
+  for (auto& [value, line] : found) {
+    lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 Result<InterruptsTable> read_interrupts(const std::string& path) {

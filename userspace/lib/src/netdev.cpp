@@ -159,7 +159,11 @@ Result<std::vector<std::string>> nic_irqs(const std::string& iface, const std::s
     }
     irqs.emplace_back(trim(text.value()));
   }
-  std::sort(irqs.begin(), irqs.end());
+  // In numeric order (a directory lists them in any order; "100" < "99"
+  // as text).
+  std::sort(irqs.begin(), irqs.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+  });
   return irqs;
 }
 

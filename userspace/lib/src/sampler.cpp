@@ -119,6 +119,9 @@ Rates rates_of(const Counts& counts) {
   const std::uint64_t rx = find(counts.netdev, "rx_packets").value_or(0);
   const std::uint64_t tx = find(counts.netdev, "tx_packets").value_or(0);
   rates.irqs_per_s = per_s(counts.irqs);
+  for (const auto& [irq, n] : counts.irqs_by_number) {
+    rates.irqs_per_s_by_number[irq] = per_s(n);
+  }
   rates.rx_pps = per_s(rx);
   rates.tx_pps = per_s(tx);
   if (counts.irqs > 0) {
@@ -174,8 +177,27 @@ Result<Sampler> Sampler::create(const std::string& iface) {
   if (!stats) {
     return stats.error();
   }
+  auto table = read_interrupts();
+  if (!table) {
+    return table.error();
+  }
+  auto lines = nic_irq_lines(table.value(), irqs.value());
+  if (!lines) {
+    return lines.error();
+  }
+  std::map<std::string, std::string> irq_names;
+  std::vector<std::string> numbers;  // in numeric order, as nic_irq_lines sorts them
+  for (const NicIrqLine& line : lines.value()) {
+    irq_names[line.number] = line.name;
+    numbers.push_back(line.number);
+  }
+  for (const std::string& irq : irqs.value()) {  // not printed yet: no handler
+    if (irq_names.find(irq) == irq_names.end()) {
+      numbers.push_back(irq);
+    }
+  }
   const bool has_ethtool = read_ethtool_stats(iface).ok();
-  return Sampler(iface, std::move(irqs).value(), has_ethtool);
+  return Sampler(iface, std::move(numbers), std::move(irq_names), has_ethtool);
 }
 
 Result<Snapshot> Sampler::take() const {

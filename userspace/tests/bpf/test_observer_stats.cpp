@@ -92,6 +92,38 @@ TEST(SumPerCpu, AddsCountsAndKeepsTheLargestMaxima) {
   EXPECT_EQ(sum.budget, 64U);
 }
 
+TEST(SumPerCpu, AddsEachIrqLineOnItsOwn) {
+  std::vector<napi_obs_counters> cpus(2);
+  cpus[0].interrupts_by_line[0] = 7;  // an MSI-X NIC: rx-0 on CPU 0
+  cpus[0].interrupts_by_line[2] = 1;
+  cpus[1].interrupts_by_line[1] = 30;  // tx-0 on CPU 1
+  cpus[1].interrupts_by_line[2] = 2;
+  const napi_obs_counters sum = napilab::bpf::sum_per_cpu(cpus);
+  EXPECT_EQ(sum.interrupts_by_line[0], 7U);
+  EXPECT_EQ(sum.interrupts_by_line[1], 30U);
+  EXPECT_EQ(sum.interrupts_by_line[2], 3U);
+  EXPECT_EQ(sum.interrupts_by_line[3], 0U);
+}
+
+TEST(RatesBetween, PerLineInterruptsAndTheirJson) {
+  napi_obs_counters before{};
+  napi_obs_counters after{};
+  before.interrupts_by_line[0] = 100;
+  after.interrupts_by_line[0] = 160;
+  after.interrupts_by_line[1] = 9;
+  after.interrupts_by_line[2] = 1;
+  const auto r =
+      napilab::bpf::rates_between(at(milliseconds(0), before), at(milliseconds(1000), after));
+  EXPECT_EQ(r.interrupts_by_line[0], 60U);
+  EXPECT_EQ(r.interrupts_by_line[1], 9U);
+  const std::vector<int> irqs = {30, 31, 32};
+  const nlohmann::json j = napilab::bpf::interrupts_by_irq_json(r, irqs);
+  EXPECT_EQ(j, nlohmann::json({{"30", 60}, {"31", 9}, {"32", 1}}));
+  // More lines named than the observer counts: only those it counts.
+  const std::vector<int> too_many(NAPI_OBS_MAX_IRQS + 3, 5);
+  EXPECT_EQ(napilab::bpf::interrupts_by_irq_json(r, too_many).size(), 1U);  // all named "5"
+}
+
 TEST(SumPerCpu, NoCpusIsZero) {
   const napi_obs_counters sum = napilab::bpf::sum_per_cpu({});
   EXPECT_EQ(sum.polls, 0U);

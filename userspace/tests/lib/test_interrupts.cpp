@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "fixture.hpp"
 #include "napilab/interrupts.hpp"
@@ -49,7 +51,8 @@ INSTANTIATE_TEST_SUITE_P(
                       FixtureCase{"interrupts-1cpu-e1000-inbox.txt", 1, "10", "eth0"},
                       FixtureCase{"interrupts-2cpu-e1k_napi.txt", 2, "10", "eth0"},
                       FixtureCase{"interrupts-4cpu-e1000-inbox.txt", 4, "10", "eth0"},
-                      FixtureCase{"interrupts-2cpu-virtio.txt", 2, "31", "virtio3-input.0"}),
+                      FixtureCase{"interrupts-2cpu-virtio.txt", 2, "31", "virtio3-input.0"},
+                      FixtureCase{"interrupts-2cpu-e1000e.txt", 2, "30", "eth0-rx-0"}),
     [](const ::testing::TestParamInfo<FixtureCase>& param_info) {
       std::string name = param_info.param.file;
       for (char& ch : name) {
@@ -115,6 +118,75 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<Malformed>& param_info) {
       return std::string(param_info.param.name);
     });
+
+// An MSI-X NIC (QEMU's e1000e, in-tree e1000e, after iperf3 both ways): a
+// line per queue and one for the other causes, picked by number from sysfs.
+TEST(NicIrqLines, MsixNicHasALinePerQueueInNumericOrder) {
+  auto table = parse_interrupts(fixture("interrupts-2cpu-e1000e.txt"));
+  ASSERT_TRUE(table.ok()) << table.error().to_string();
+  auto lines = napilab::nic_irq_lines(table.value(), {"32", "30", "31"});
+  ASSERT_TRUE(lines.ok()) << lines.error().to_string();
+  ASSERT_EQ(lines.value().size(), 3U);
+  EXPECT_EQ(lines.value()[0].number, "30");
+  EXPECT_EQ(lines.value()[0].name, "eth0-rx-0");
+  EXPECT_EQ(lines.value()[1].name, "eth0-tx-0");
+  EXPECT_EQ(lines.value()[2].name, "eth0");
+  // The counts as captured: rx-0 on CPU1, tx-0 on CPU0.
+  EXPECT_EQ(lines.value()[0].per_cpu, (std::vector<std::uint64_t>{0, 7732}));
+  EXPECT_EQ(lines.value()[1].per_cpu, (std::vector<std::uint64_t>{11050, 0}));
+  EXPECT_EQ(lines.value()[2].per_cpu, (std::vector<std::uint64_t>{0, 1}));
+}
+
+TEST(NicIrqLines, NumericNotTextOrderAndSharedHandlersJoined) {
+  auto table = parse_interrupts(
+      "  CPU0\n"
+      " 99:  1 PCI-MSI 1-edge eth1-rx-0\n"
+      "100:  2 PCI-MSI 2-edge eth1-tx-0\n"
+      " 11:  3 IO-APIC 11-fasteoi uhci_hcd:usb1, eth0\n");
+  ASSERT_TRUE(table.ok()) << table.error().to_string();
+  auto lines = napilab::nic_irq_lines(table.value(), {"100", "99"});
+  ASSERT_TRUE(lines.ok()) << lines.error().to_string();
+  ASSERT_EQ(lines.value().size(), 2U);
+  EXPECT_EQ(lines.value()[0].number, "99");
+  EXPECT_EQ(lines.value()[1].number, "100");
+  auto shared = napilab::nic_irq_lines(table.value(), {"11"});
+  ASSERT_TRUE(shared.ok());
+  EXPECT_EQ(shared.value()[0].name, "uhci_hcd:usb1,eth0");
+}
+
+TEST(NicIrqLines, ALineTheKernelDoesNotPrintIsLeftOut) {
+  auto table = parse_interrupts(fixture("interrupts-2cpu-e1000e.txt"));
+  ASSERT_TRUE(table.ok());
+  auto lines = napilab::nic_irq_lines(table.value(), {"30", "77"});
+  ASSERT_TRUE(lines.ok()) << lines.error().to_string();
+  ASSERT_EQ(lines.value().size(), 1U);
+  EXPECT_EQ(lines.value()[0].number, "30");
+}
+
+TEST(NicIrqLines, NotAnIrqNumberIsAnError) {
+  auto table = parse_interrupts(fixture("interrupts-2cpu-e1000e.txt"));
+  ASSERT_TRUE(table.ok());
+  for (const char* bad : {"eth0", "NMI", "", "-30", "30 ", "99999999999999999999"}) {
+    auto lines = napilab::nic_irq_lines(table.value(), {"30", bad});
+    ASSERT_FALSE(lines.ok()) << "'" << bad << "' was taken";
+    EXPECT_NE(lines.error().to_string().find("is not an IRQ number"), std::string::npos)
+        << lines.error().to_string();
+  }
+}
+
+// A truncated MSI-X line (one CPU's count missing) in an otherwise real
+// capture fails the whole parse, naming the line.
+TEST(NicIrqLines, TruncatedMsixLineFailsTheParse) {
+  std::string text = fixture("interrupts-2cpu-e1000e.txt");
+  const std::string line = " 31:      11050          0   PCI-MSI 81921-edge      eth0-tx-0";
+  const auto at = text.find(line);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, line.size(), " 31:      11050   PCI-MSI 81921-edge      eth0-tx-0");
+  auto table = parse_interrupts(text);
+  ASSERT_FALSE(table.ok());
+  EXPECT_NE(table.error().to_string().find("IRQ 31 has 1 counts for 2 CPUs"), std::string::npos)
+      << table.error().to_string();
+}
 
 TEST(Interrupts, LiveFileParses) {
   auto table = napilab::read_interrupts();

@@ -55,6 +55,19 @@ void flatten_into(const nlohmann::json& tree, const std::string& prefix,
 
 }  // namespace
 
+std::string irq_lines_label(const std::vector<std::string>& irqs,
+                            const std::map<std::string, std::string>& names) {
+  std::string label;
+  for (const std::string& irq : irqs) {
+    label += label.empty() ? "" : ", ";
+    label += irq;
+    if (const auto it = names.find(irq); it != names.end() && !it->second.empty()) {
+      label += ": " + it->second;
+    }
+  }
+  return label;
+}
+
 nlohmann::json snapshot_json(const Snapshot& snapshot) {
   nlohmann::json irqs_by_number = nlohmann::json::object();
   for (const auto& [irq, per_cpu] : snapshot.irq_counts) {

@@ -29,6 +29,22 @@ struct InterruptsTable {
   [[nodiscard]] const IrqLine* find(std::string_view id) const;
 };
 
+// One of a NIC's IRQ lines: an MSI-X NIC has one per queue or queue pair
+// ("eth0-rx-0", "eth0-tx-0", "eth0-rxtx-1") and one for the rest ("eth0"),
+// an INTx NIC a single, possibly shared, one.
+struct NicIrqLine {
+  std::string number;                  // "30"
+  std::string name;                    // its handlers, joined with ","
+  std::vector<std::uint64_t> per_cpu;  // its counts
+};
+
+// Pure: the NIC's lines in `table`, picked by IRQ number (`irqs`, as sysfs
+// lists them: names change, numbers do not), in ascending numeric order.
+// A number that is not a plain decimal is an error; one the table lacks
+// is left out (the kernel does not print a line without handler).
+Result<std::vector<NicIrqLine>> nic_irq_lines(const InterruptsTable& table,
+                                              const std::vector<std::string>& irqs);
+
 // Pure parser of the whole file's text. Errors name the line.
 Result<InterruptsTable> parse_interrupts(std::string_view text);
 

@@ -54,6 +54,7 @@ struct Counts {
 struct Rates {
   double seconds = 0;
   double irqs_per_s = 0;
+  std::map<std::string, double> irqs_per_s_by_number;  // each of the NIC's lines
   double rx_pps = 0;
   double tx_pps = 0;
   std::optional<double> packets_per_irq;  // none without interrupts
@@ -99,13 +100,21 @@ class Sampler {
   Result<Snapshot> take() const;
   [[nodiscard]] const std::string& iface() const { return iface_; }
   [[nodiscard]] const std::vector<std::string>& irqs() const { return irqs_; }
+  // The handler names of the NIC's lines when it was created, by IRQ
+  // number ("30" -> "eth0-rx-0"): which queue each line serves.
+  [[nodiscard]] const std::map<std::string, std::string>& irq_names() const { return irq_names_; }
   [[nodiscard]] bool has_ethtool() const { return has_ethtool_; }
 
  private:
-  Sampler(std::string iface, std::vector<std::string> irqs, bool has_ethtool)
-      : iface_(std::move(iface)), irqs_(std::move(irqs)), has_ethtool_(has_ethtool) {}
+  Sampler(std::string iface, std::vector<std::string> irqs,
+          std::map<std::string, std::string> irq_names, bool has_ethtool)
+      : iface_(std::move(iface)),
+        irqs_(std::move(irqs)),
+        irq_names_(std::move(irq_names)),
+        has_ethtool_(has_ethtool) {}
   std::string iface_;
   std::vector<std::string> irqs_;
+  std::map<std::string, std::string> irq_names_;
   bool has_ethtool_;
 };
 

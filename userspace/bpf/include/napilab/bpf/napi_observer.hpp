@@ -19,8 +19,8 @@ namespace napilab::bpf {
 struct ObserverTarget {
   std::string iface;
   unsigned ifindex = 0;
-  std::vector<int> irqs;                  // the NIC's IRQ lines
-  std::vector<std::string> irq_handlers;  // the handler names on those lines
+  std::vector<int> irqs;               // the NIC's IRQ lines, ascending
+  std::vector<std::string> irq_names;  // each line's handlers ("eth0-rx-0"), same order
 };
 
 class NapiObserver {

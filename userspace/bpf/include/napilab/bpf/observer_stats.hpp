@@ -57,6 +57,8 @@ struct ObserverRates {
   std::uint64_t budget_exhausted = 0;  // work == budget: stayed in polling mode
   std::uint64_t over_budget = 0;       // work > budget: a driver bug
   std::uint64_t interrupts = 0;
+  // Per IRQ line, in the order of the observer's target (ObserverTarget::irqs).
+  std::array<std::uint64_t, NAPI_OBS_MAX_IRQS> interrupts_by_line{};
   WorkHistogram work_hist{};
   ContextPolls context_polls{};  // by enum napi_obs_context
   // The latest busy-polling task; absent when the interval had no busy poll.
@@ -98,5 +100,9 @@ std::string format_context_shares(const ObserverRates& rates);
 // "thread": N, "busy_poll": N, "unknown": N, "busy_poll_tgid": N|null,
 // "busy_poll_comm": "..."|null}.
 nlohmann::json to_json(const ObserverRates& rates);
+
+// The interrupts of each line, keyed by IRQ number: {"30": n, "31": m};
+// `irqs` are the observer's lines in its order (at most NAPI_OBS_MAX_IRQS).
+nlohmann::json interrupts_by_irq_json(const ObserverRates& rates, std::span<const int> irqs);
 
 }  // namespace napilab::bpf
