@@ -30,3 +30,11 @@ def context_sum(k): [$o[] | .context[k] | numbers] | add // 0;
                        | max_by(length) | if . then .[0] else null end)}
    else {context_softirq_pct: null, context_ksoftirqd_pct: null, context_thread_pct: null,
          context_busy_poll_pct: null, busy_poll_comm: null} end)
++ (if ($blast | length) > 0 then
+     ($blast[0]) as $b | ($sink[0]) as $s |
+     {stream_sent: $b.packets, stream_mbps: ($b.bytes * 8 / $b.elapsed_s / 1e6),
+      stream_delivered: $s.sequence.delivered,
+      stream_lost_percent: (if $b.packets > 0
+                            then 100 * ([$b.packets - $s.sequence.delivered, 0] | max) / $b.packets
+                            else null end)}
+   else {} end)
