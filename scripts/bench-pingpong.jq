@@ -6,7 +6,8 @@
 # (where the polls ran). Traffic flows only while the client runs, so
 # IRQ/s divides by the client's measured duration ("seconds"). Poll
 # contexts: the intervals' counts summed; null where napi-observe gave no
-# "context" (an older napi-observe) or saw no poll (mode=irq).
+# "context" (an older napi-observe), saw no poll (mode=irq) or could not
+# place some polls ("unknown": a kernel whose BTF shows no softirq count).
 include "napi-measure";
 
 ($measure[0]) as $m | ($client[0]) as $c | $c.duration_s as $t |
@@ -21,7 +22,7 @@ def context_sum(k): [$o[] | .context[k] | numbers] | add // 0;
  irqs: $m.counts.irqs, irqs_per_s: ($m.counts.irqs / $t),
  polls: ([$intervals[] | .polls | numbers] | add), observed_intervals: ($intervals | length)}
 + ($m | cpu_split)
-+ (if ($context_polls // 0) > 0 then
++ (if ($context_polls // 0) > 0 and context_sum("unknown") == 0 then
      {context_softirq_pct: (100 * context_sum("softirq") / $context_polls),
       context_ksoftirqd_pct: (100 * context_sum("ksoftirqd") / $context_polls),
       context_thread_pct: (100 * context_sum("thread") / $context_polls),

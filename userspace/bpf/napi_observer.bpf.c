@@ -12,6 +12,15 @@
  * A shared IRQ line runs irq_handler_entry once per handler on it; the
  * loader names the handlers it found on the NIC's lines.
  *
+ * Each poll is also counted by where it ran (enum napi_obs_context): the
+ * device's threaded-NAPI kthread, the NET_RX softirq (on ksoftirqd or on
+ * whatever task it interrupted or followed), or process context (busy poll,
+ * netpoll). The program decides this from the poll's own event, with no
+ * other tracepoint: attaching irq:softirq_entry/exit patches a jump into
+ * handle_softirqs, and under QEMU's multi-threaded TCG a vCPU once spun for
+ * good on the int3 of the site another vCPU was patching (see
+ * poll_context()).
+ *
  * Tunables are const volatile (.rodata): the loader sets them between open
  * and load, and the verifier sees them as constants. */
 /* vmlinux.h first: it defines the kernel types the others use. */
@@ -46,6 +55,74 @@ static __always_inline struct napi_obs_counters* counters_of(__u32 ifindex) {
   struct napi_obs_counters zero = {};
   bpf_map_update_elem(&counters, &ifindex, &zero, BPF_NOEXIST);
   return bpf_map_lookup_elem(&counters, &ifindex);
+}
+
+/* include/linux/sched.h and include/linux/preempt.h; macros are not in BTF,
+ * so not in vmlinux.h. */
+#define PF_KTHREAD 0x00200000
+#define SOFTIRQ_OFFSET 0x100 /* 1 << SOFTIRQ_SHIFT (8) */
+
+/* The CPU's preempt count. x86 keeps it in this per-CPU variable on Linux
+ * 6.1 (arch/x86/include/asm/preempt.h); 6.2 to 6.14 keep it in struct
+ * pcpu_hot instead, arm64 in thread_info. Weak: where the
+ * kernel's BTF has no such variable libbpf leaves its address 0, the
+ * verifier drops the branch that reads it, and the polls it would have
+ * placed count as NAPI_OBS_UNKNOWN. */
+extern int __preempt_count __ksym __weak;
+
+/* PREEMPT_RT counts softirqs per task instead (6.1: include/linux/sched.h,
+ * under CONFIG_PREEMPT_RT; softirq_count() in include/linux/preempt.h reads
+ * it there). A non-RT vmlinux.h lacks the field: a local flavour, and
+ * bpf_core_field_exists() asks the running kernel. */
+struct task_struct___rt {
+  int softirq_disable_cnt;
+} __attribute__((preserve_access_index));
+
+/* ksoftirqd/N: a kthread (a user task may call itself that, but not set
+ * PF_KTHREAD) whose comm starts with the prefix. */
+static __always_inline bool is_ksoftirqd(struct task_struct* task) {
+  static const char prefix[] = "ksoftirqd/";
+  char comm[NAPI_OBS_COMM_LEN];
+
+  if (!(BPF_CORE_READ(task, flags) & PF_KTHREAD)) return false;
+  if (bpf_get_current_comm(comm, sizeof(comm))) return false;
+  for (int i = 0; i < sizeof(prefix) - 1; i++)
+    if (comm[i] != prefix[i]) return false;
+  return true;
+}
+
+/* Where this poll runs, in this order:
+ * 1. napi->thread == current: the device's threaded-NAPI kthread. First,
+ *    because napi_threaded_poll() polls under local_bh_disable(), which the
+ *    softirq test below cannot tell from a busy poll.
+ * 2. in_serving_softirq(): the softirq count has SOFTIRQ_OFFSET set only
+ *    while handle_softirqs() runs the pending softirqs (6.1's
+ *    kernel/softirq.c: softirq_handle_begin() adds it; on PREEMPT_RT
+ *    ksoftirqd_run_begin() and __local_bh_enable_ip() do, to the task's
+ *    count). A poll there is net_rx_action()'s: NET_RX on ksoftirqd/N (a
+ *    kthread, so no user task can pass for it by its comm) or on the task
+ *    it interrupted or ran after (irq_exit(), local_bh_enable()).
+ * 3. anything else is process context: napi_busy_loop() and
+ *    busy_poll_stop() poll under local_bh_disable(), which adds
+ *    SOFTIRQ_DISABLE_OFFSET (2 * SOFTIRQ_OFFSET) and leaves that bit clear;
+ *    netpoll polls from whatever context printed.
+ * The program runs on the polling CPU with preemption off (__DO_TRACE's
+ * preempt_disable_notrace()), which adds to the count's preempt byte only. */
+static __always_inline enum napi_obs_context poll_context(struct napi_struct* napi) {
+  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
+  int softirq_count;
+
+  if (BPF_CORE_READ(napi, thread) == task) return NAPI_OBS_THREAD;
+  if (bpf_core_field_exists(((struct task_struct___rt*)task)->softirq_disable_cnt)) {
+    softirq_count = BPF_CORE_READ((struct task_struct___rt*)task, softirq_disable_cnt);
+  } else if (&__preempt_count) {
+    softirq_count = *(int*)bpf_this_cpu_ptr(&__preempt_count);
+  } else {
+    return NAPI_OBS_UNKNOWN;
+  }
+  if (softirq_count & SOFTIRQ_OFFSET)
+    return is_ksoftirqd(task) ? NAPI_OBS_KSOFTIRQD : NAPI_OBS_SOFTIRQ;
+  return NAPI_OBS_BUSY_POLL;
 }
 
 /* The bit length of work, capped at the open last bucket. */
@@ -84,6 +161,14 @@ int on_napi_poll(struct trace_event_raw_napi_poll* ctx) {
   if (bucket < NAPI_OBS_WORK_BUCKETS) c->work_hist[bucket]++;
   if ((__u32)work > c->work_max) c->work_max = work;
   c->budget = budget;
+
+  enum napi_obs_context where = poll_context(napi);
+  if (where < NAPI_OBS_CONTEXTS) c->context_polls[where]++;
+  if (where == NAPI_OBS_BUSY_POLL) {
+    c->busy_poll_ns = bpf_ktime_get_ns();
+    c->busy_poll_tgid = bpf_get_current_pid_tgid() >> 32;
+    bpf_get_current_comm(c->busy_poll_comm, sizeof(c->busy_poll_comm));
+  }
   return 0;
 }
 

@@ -143,7 +143,9 @@ Result<NapiObserver> NapiObserver::attach(const std::string& iface) {
   if (const int err = napi_observer_bpf__load(skeleton.get()); err != 0) {
     return Error{explain("cannot load the BPF programs", err)};
   }
-  // 4. attach each program, so the error names the tracepoint.
+  // 4. attach each program, so the error names the tracepoint. These two
+  // only: each attach patches the tracepoint's site into the kernel's text,
+  // and where the polls ran is read inside the napi_poll program.
   const struct {
     bpf_program* program;
     bpf_link** link;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "napilab/sampler.hpp"
 
@@ -34,8 +35,17 @@ napi_obs_counters sum_per_cpu(std::span<const napi_obs_counters> per_cpu) {
     for (std::size_t b = 0; b < NAPI_OBS_WORK_BUCKETS; ++b) {
       sum.work_hist[b] += cpu.work_hist[b];
     }
+    for (std::size_t c = 0; c < NAPI_OBS_CONTEXTS; ++c) {
+      sum.context_polls[c] += cpu.context_polls[c];
+    }
     sum.work_max = std::max(sum.work_max, cpu.work_max);
     sum.budget = std::max(sum.budget, cpu.budget);
+    if (cpu.busy_poll_ns > sum.busy_poll_ns) {
+      sum.busy_poll_ns = cpu.busy_poll_ns;
+      sum.busy_poll_tgid = cpu.busy_poll_tgid;
+      std::copy(std::begin(cpu.busy_poll_comm), std::end(cpu.busy_poll_comm),
+                std::begin(sum.busy_poll_comm));
+    }
   }
   return sum;
 }
@@ -52,6 +62,12 @@ ObserverRates rates_between(const ObserverSnapshot& before, const ObserverSnapsh
   r.interrupts = delta(a.interrupts, b.interrupts);
   for (std::size_t i = 0; i < r.work_hist.size(); ++i) {
     r.work_hist[i] = delta(a.work_hist[i], b.work_hist[i]);
+  }
+  for (std::size_t c = 0; c < r.context_polls.size(); ++c) {
+    r.context_polls[c] = delta(a.context_polls[c], b.context_polls[c]);
+  }
+  if (r.context_polls[NAPI_OBS_BUSY_POLL] != 0 && b.busy_poll_ns != 0) {
+    r.busy_poller = BusyPoller{b.busy_poll_tgid, comm_text(b.busy_poll_comm)};
   }
   r.work_max = b.work_max;
   r.budget = b.budget;
@@ -102,6 +118,34 @@ std::string format_histogram(const WorkHistogram& hist) {
   return out.empty() ? "-" : out;
 }
 
+std::string comm_text(std::span<const char> comm) {
+  std::string text;
+  for (const char byte : comm) {
+    if (byte == '\0') {
+      break;
+    }
+    const auto code = static_cast<unsigned char>(byte);
+    if (code >= 0x20 && code < 0x7f) {
+      text += byte;
+    } else {
+      text += fmt::format("\\x{:02x}", code);
+    }
+  }
+  return text;
+}
+
+std::string format_context_shares(const ObserverRates& r) {
+  std::string out;
+  for (const ContextName& name : kContextNames) {
+    const std::optional<double> pct = ratio(r.context_polls[name.context], r.polls, 100.0);
+    if (!pct) {
+      return "-";
+    }
+    out += fmt::format("{}{:.0f}", out.empty() ? "" : "/", *pct);
+  }
+  return out;
+}
+
 nlohmann::json to_json(const ObserverRates& r) {
   const auto optional = [](const std::optional<double>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
@@ -110,6 +154,13 @@ nlohmann::json to_json(const ObserverRates& r) {
   for (std::size_t b = 0; b < r.work_hist.size(); ++b) {
     hist.push_back({{"work", bucket_label(b)}, {"polls", r.work_hist[b]}});
   }
+  nlohmann::json context = nlohmann::json::object();
+  for (const ContextName& name : kContextNames) {
+    context[name.key] = r.context_polls[name.context];
+  }
+  context["unknown"] = r.context_polls[NAPI_OBS_UNKNOWN];
+  context["busy_poll_tgid"] = r.busy_poller ? nlohmann::json(r.busy_poller->tgid) : nullptr;
+  context["busy_poll_comm"] = r.busy_poller ? nlohmann::json(r.busy_poller->comm) : nullptr;
   return {{"seconds", r.seconds},
           {"polls", r.polls},
           {"work", r.work},
@@ -123,7 +174,8 @@ nlohmann::json to_json(const ObserverRates& r) {
           {"interrupts_per_s", r.interrupts_per_s},
           {"work_per_poll", optional(r.work_per_poll)},
           {"budget_exhausted_pct", optional(r.budget_exhausted_pct)},
-          {"interrupts_per_poll", optional(r.interrupts_per_poll)}};
+          {"interrupts_per_poll", optional(r.interrupts_per_poll)},
+          {"context", context}};
 }
 
 }  // namespace napilab::bpf

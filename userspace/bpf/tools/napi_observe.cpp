@@ -4,8 +4,10 @@
 //
 // Every interval: polls/s, work per poll, the share of polls that used the
 // whole budget (NAPI stayed in polling mode), IRQ/s of the NIC's lines,
-// interrupts per poll (about 1 in interrupt mode, near 0 while polling) and
-// the histogram of work per poll. Needs root and a kernel with BTF; exits 1
+// interrupts per poll (about 1 in interrupt mode, near 0 while polling),
+// where the polls ran (the shares of softirq, ksoftirqd, threaded-NAPI
+// kthread and busy poll, with the latest busy-polling process) and the
+// histogram of work per poll. Needs root and a kernel with BTF; exits 1
 // with the reason when BPF is unavailable, 2 on bad arguments.
 #include <fmt/format.h>
 
@@ -26,8 +28,9 @@ void print_header(const nb::ObserverTarget& target) {
   fmt::print("napi-observe: {} (ifindex {}, IRQ {}: {}) on napi:napi_poll, irq:irq_handler_entry\n",
              target.iface, target.ifindex, fmt::join(target.irqs, ","),
              fmt::join(target.irq_handlers, ","));
-  fmt::print("{:>7} {:>9} {:>9} {:>8} {:>8} {:>8} {:>6}  {}\n", "time", "polls/s", "work/poll",
-             "budget%", "IRQ/s", "IRQ/poll", "budget", "work per poll: bucket:polls");
+  fmt::print("{:>7} {:>9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>15}  {}\n", "time", "polls/s",
+             "work/poll", "budget%", "IRQ/s", "IRQ/poll", "budget", "where% s/k/t/b",
+             "work per poll: bucket:polls");
 }
 
 void print_row(double t, const nb::ObserverRates& r) {
@@ -35,17 +38,35 @@ void print_row(double t, const nb::ObserverRates& r) {
   if (r.over_budget != 0) {
     flag = fmt::format("  OVER BUDGET: {} polls", r.over_budget);
   }
-  fmt::print("{:7.1f} {:9.0f} {:>9} {:>8} {:8.0f} {:>8} {:6}  {}{}\n", t, r.polls_per_s,
+  if (r.context_polls[NAPI_OBS_UNKNOWN] != 0) {
+    flag += fmt::format("  context unknown: {} polls", r.context_polls[NAPI_OBS_UNKNOWN]);
+  }
+  if (r.busy_poller) {
+    flag += fmt::format("  busy poll: {}[{}]", r.busy_poller->comm, r.busy_poller->tgid);
+  }
+  fmt::print("{:7.1f} {:9.0f} {:>9} {:>8} {:8.0f} {:>8} {:6} {:>15}  {}{}\n", t, r.polls_per_s,
              format_optional(r.work_per_poll, "{:.1f}"),
              format_optional(r.budget_exhausted_pct, "{:.1f}"), r.interrupts_per_s,
              format_optional(r.interrupts_per_poll, "{:.2f}"), r.budget,
-             nb::format_histogram(r.work_hist), flag);
+             nb::format_context_shares(r), nb::format_histogram(r.work_hist), flag);
 }
 
 int run(int argc, char** argv) {
   CLI::App app{"napi-observe: NAPI polls and interrupts of a NIC, seen by BPF"};
   napilab::LiveOptions options;
   bool verbose = false;
+  app.footer(
+      "where% s/k/t/b: each context's share of the interval's polls: the NET_RX softirq on\n"
+      "any task but ksoftirqd (s), the NET_RX softirq on ksoftirqd/N (k), the device's\n"
+      "threaded-NAPI kthread (t), process context (b: busy poll from SO_BUSY_POLL or\n"
+      "net.core.busy_read/busy_poll, or netpoll); then the latest busy-polling process as\n"
+      "comm[tgid]. The napi_poll program tells them apart by the CPU's softirq count: x86\n"
+      "per-CPU __preempt_count (as on Linux 6.1) or the task's (PREEMPT_RT). On a kernel\n"
+      "whose BTF shows neither the observer still loads, and the polls outside the thread\n"
+      "are counted as context unknown (\"context unknown: N polls\" in the row).\n"
+      "--json: \"context\": {\"softirq\": N, \"ksoftirqd\": N, \"thread\": N, \"busy_poll\": N,\n"
+      "\"unknown\": N, \"busy_poll_tgid\": N, \"busy_poll_comm\": S}, counts of the interval\n"
+      "(tgid and comm null when it had no busy poll; unknown 0 where the count is read).\n");
   napilab::add_live_options(app, options);
   app.add_flag("-v,--verbose", verbose, "show libbpf's log (verifier output)");
   if (const auto rc = napilab::parse_command_line(app, argc, argv)) {

@@ -16,13 +16,37 @@
 namespace napilab::bpf {
 
 using WorkHistogram = std::array<std::uint64_t, NAPI_OBS_WORK_BUCKETS>;
+// Polls by enum napi_obs_context.
+using ContextPolls = std::array<std::uint64_t, NAPI_OBS_CONTEXTS>;
+
+// The contexts a poll can be placed in, in the order the views show them
+// (s/k/t/b), each with its JSON key and its letter in the text column.
+// NAPI_OBS_UNKNOWN is not one of them: it is reported on its own.
+struct ContextName {
+  napi_obs_context context;
+  const char* key;
+  char letter;
+};
+inline constexpr std::array<ContextName, NAPI_OBS_UNKNOWN> kContextNames{{
+    {NAPI_OBS_SOFTIRQ, "softirq", 's'},
+    {NAPI_OBS_KSOFTIRQD, "ksoftirqd", 'k'},
+    {NAPI_OBS_THREAD, "thread", 't'},
+    {NAPI_OBS_BUSY_POLL, "busy_poll", 'b'},
+}};
+
+// The task that busy-polled last.
+struct BusyPoller {
+  std::uint32_t tgid = 0;
+  std::string comm;  // printable ASCII; other bytes as \xNN
+};
 
 struct ObserverSnapshot {
   std::chrono::steady_clock::time_point when{};
   napi_obs_counters counters{};  // summed over CPUs
 };
 
-// The sum of one map entry's per-CPU values (work_max and budget: the largest).
+// The sum of one map entry's per-CPU values (work_max and budget: the
+// largest; the busy poller: the CPU's with the latest busy_poll_ns).
 napi_obs_counters sum_per_cpu(std::span<const napi_obs_counters> per_cpu);
 
 struct ObserverRates {
@@ -34,6 +58,9 @@ struct ObserverRates {
   std::uint64_t over_budget = 0;       // work > budget: a driver bug
   std::uint64_t interrupts = 0;
   WorkHistogram work_hist{};
+  ContextPolls context_polls{};  // by enum napi_obs_context
+  // The latest busy-polling task; absent when the interval had no busy poll.
+  std::optional<BusyPoller> busy_poller;
   // Since the observer was attached.
   std::uint32_t work_max = 0;
   std::uint32_t budget = 0;
@@ -58,8 +85,18 @@ std::string bucket_label(std::size_t bucket);
 // The non-empty buckets as "label:count" separated by spaces, "-" if none.
 std::string format_histogram(const WorkHistogram& hist);
 
+// A task's comm as text: up to the first NUL, bytes outside printable ASCII
+// as \xNN (a comm is any bytes a task set; JSON needs valid UTF-8).
+std::string comm_text(std::span<const char> comm);
+
+// Each context's share of the interval's polls in whole percent, in
+// kContextNames order: "97/3/0/0"; "-" when there were no polls.
+std::string format_context_shares(const ObserverRates& rates);
+
 // One interval as a JSON object; work_hist lists every bucket in order as
-// {"work": label, "polls": count}.
+// {"work": label, "polls": count}; context is {"softirq": N, "ksoftirqd": N,
+// "thread": N, "busy_poll": N, "unknown": N, "busy_poll_tgid": N|null,
+// "busy_poll_comm": "..."|null}.
 nlohmann::json to_json(const ObserverRates& rates);
 
 }  // namespace napilab::bpf
