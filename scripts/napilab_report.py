@@ -547,7 +547,7 @@ STRATEGY_PHASES = ("strategy", "strategy_repeat")
 # A strategy's measurements (bench-guest's row: light, moderate, tcp).
 STRATEGY_PARTS = ("light", "moderate", "tcp")
 # ... and those only the strategies in BENCH_STRATEGY_TARGETS measure (the
-# latency targets'): the moderate ping-pong beside a 20 Mb/s UDP stream, an
+# latency targets'): the light ping-pong beside a 20 Mb/s UDP stream, an
 # idle one (10/s) and UDP 50 Mb/s peer->guest. Absent: not asked.
 STRATEGY_TARGET_PARTS = ("stream", "idle", "udp50")
 # Between two single runs under TCG a figure swings +-50 % (testbed facts):
