@@ -881,20 +881,10 @@ TARGET_BASE = ("strategies-ours", "itr-off")
 TARGET_INBOX = ("strategies-inbox", "itr-default")
 
 
-def bracket(s, fmt="{:.0f}", unit=""):
-    """'178 [162–315] µs (5 runs)' from a summary: the median, [min–max]."""
-    if not s:
-        return "not measured"
-    u = f" {unit}" if unit else ""
-    if s["runs"] == 1:
-        return f"{fmt.format(s['median'])}{u} (1 run)"
-    return f"{fmt.format(s['median'])} [{fmt.format(s['min'])}–{fmt.format(s['max'])}]{u} ({s['runs']} runs)"
-
-
 def latency_targets(sr):
     """The issue's latency targets from the strategies phase, as
     [(target, measured, reference, ratio text, met: True/False/None)]:
-    medians over the repeats, each side with [min–max]; None when a side
+    medians over the repeats, each side with its range; None when a side
     was not measured (the strategy was not run, or not in
     BENCH_STRATEGY_TARGETS for the stream, idle and UDP 50 Mb/s parts)."""
     results = sr["results"]
@@ -913,7 +903,7 @@ def latency_targets(sr):
         a, b = of(TARGET_SUBJECT, metric), of(base, metric)
         r = _ratio(a, b)
         met = None if r is None else (r <= limit if at_most else r >= limit)
-        out.append((target, bracket(a, unit=unit), bracket(b, unit=unit), "–" if r is None else times(r), met))
+        out.append((target, with_range(a, unit=unit), with_range(b, unit=unit), "–" if r is None else times(r), met))
 
     for part, where in (("light", "alone"), ("moderate", "alone"), ("stream", "beside a 20 Mb/s UDP stream")):
         for q in ("p50", "p99"):
@@ -923,7 +913,7 @@ def latency_targets(sr):
            "udp50/irqs_per_s", TARGET_INBOX, UDP50_IRQ_FACTOR, True, "")
     a, b = of(TARGET_SUBJECT, "udp50/lost_percent"), of(TARGET_INBOX, "udp50/lost_percent")
     out.append((f"UDP 50 Mb/s peer→guest, loss: adaptive-rx no more than the in-tree e1000 "
-                f"(+{LOSS_MARGIN_PCT:g} points)", bracket(a, "{:.2f}", "%"), bracket(b, "{:.2f}", "%"),
+                f"(+{LOSS_MARGIN_PCT:g} points)", with_range(a, "{:.2f}", "%"), with_range(b, "{:.2f}", "%"),
                 "–" if not (a and b) else f"{a['median'] - b['median']:+.2f} points",
                 None if not (a and b) else a["median"] <= b["median"] + LOSS_MARGIN_PCT))
     for q in ("p50", "p99"):
