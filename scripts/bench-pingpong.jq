@@ -8,6 +8,9 @@
 # contexts: the intervals' counts summed; null where napi-observe gave no
 # "context" (an older napi-observe), saw no poll (mode=irq) or could not
 # place some polls ("unknown": a kernel whose BTF shows no softirq count).
+# Beside a stream (--slurpfile blast: napi-blast's JSON, sink: napi-sink's;
+# not given for a ping-pong alone): what the peer sent (its payload Mb/s
+# over its own sending time) and what the guest's application got of it.
 include "napi-measure";
 
 ($measure[0]) as $m | ($client[0]) as $c | $c.duration_s as $t |
@@ -31,3 +34,11 @@ def context_sum(k): [$o[] | .context[k] | numbers] | add // 0;
                        | max_by(length) | if . then .[0] else null end)}
    else {context_softirq_pct: null, context_ksoftirqd_pct: null, context_thread_pct: null,
          context_busy_poll_pct: null, busy_poll_comm: null} end)
++ (if ($ARGS.named.blast // []) | length > 0 then
+     ($ARGS.named.blast[0]) as $b | (($ARGS.named.sink // [])[0]) as $s |
+     {stream_sent: $b.packets, stream_mbps: ($b.bytes * 8 / $b.elapsed_s / 1e6),
+      stream_delivered: $s.sequence.delivered,
+      stream_lost_percent: (if $b.packets > 0
+                            then 100 * ([$b.packets - $s.sequence.delivered, 0] | max) / $b.packets
+                            else null end)}
+   else {} end)

@@ -1,7 +1,8 @@
 """scripts/bench-pingpong.jq, the strategies phase's ping-pong row, run by jq
 on small inputs in the tools' own JSON shapes (napi-measure, napi-pingpong's
 client, napi-observe's intervals): the poll-context shares it reads from
-napi-observe's "context" keys, worked out by hand."""
+napi-observe's "context" keys, and beside a stream what napi-blast sent and
+napi-sink got, worked out by hand."""
 import json
 import os
 import shutil
@@ -37,19 +38,21 @@ def interval(polls, softirq=0, ksoftirqd=0, thread=0, busy_poll=0, unknown=None,
     return {"seconds": 1.0, "polls": polls, "interrupts": 1, "context": context}
 
 
-def row(intervals):
-    """The row bench-pingpong.jq makes of these intervals."""
+def row(intervals, blast=None, sink=None):
+    """The row bench-pingpong.jq makes of these intervals (and of the
+    stream's napi-blast and napi-sink JSON, when given)."""
     with tempfile.TemporaryDirectory() as tmp:
-        paths = {}
-        for name, content in (("measure", [measure()]), ("client", [client()]), ("observe", intervals)):
-            paths[name] = os.path.join(tmp, f"{name}.json")
-            with open(paths[name], "w", encoding="utf-8") as f:
+        args = []
+        inputs = [("measure", [measure()]), ("client", [client()]), ("observe", intervals)]
+        inputs += [(name, [doc]) for name, doc in (("blast", blast), ("sink", sink)) if doc is not None]
+        for name, content in inputs:
+            path = os.path.join(tmp, f"{name}.json")
+            with open(path, "w", encoding="utf-8") as f:
                 f.writelines(json.dumps(item) + "\n" for item in content)
+            args += ["--slurpfile", name, path]
         out = subprocess.run(
-            ["jq", "-n", "-c", "-L", common.SCRIPTS, "-f", os.path.join(common.SCRIPTS, "bench-pingpong.jq"),
-             "--slurpfile", "measure", paths["measure"], "--slurpfile", "client", paths["client"],
-             "--slurpfile", "observe", paths["observe"]],
-            check=True, capture_output=True, text=True).stdout
+            ["jq", "-n", "-c", "-L", common.SCRIPTS, "-f", os.path.join(common.SCRIPTS, "bench-pingpong.jq")]
+            + args, check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
 
@@ -89,6 +92,43 @@ class PollContexts(unittest.TestCase):
         r = row([interval(4, softirq=4, unknown=0), "napi-observe: interrupted", 3])
         self.assertEqual(r["observed_intervals"], 1)
         self.assertEqual(r["context_softirq_pct"], 100)
+
+
+def blast(packets, elapsed_s=20.0, payload=1472):
+    """napi-blast --json, the keys the row reads and a few beside them."""
+    return {"destination": "10.77.0.2:9000", "rate_pps": 1700, "payload_bytes": payload, "duration_s": 20.0,
+            "packets": packets, "bytes": packets * payload, "elapsed_s": elapsed_s,
+            "achieved_pps": packets / elapsed_s, "send_errors": {}}
+
+
+def sink(delivered):
+    return {"protocol": "udp", "bytes": delivered * 1472, "messages": delivered, "echoed_bytes": 0, "errors": 0,
+            "unsequenced": 0, "sequence": {"delivered": delivered, "lost": 0, "reordered": 0, "duplicates": 0}}
+
+
+class Stream(unittest.TestCase):
+    STREAM = ("stream_sent", "stream_mbps", "stream_delivered", "stream_lost_percent")
+
+    def test_what_the_stream_sent_and_the_sink_got(self):
+        r = row([interval(4, softirq=4, unknown=0)], blast(34000), sink(33966))
+        self.assertEqual(r["stream_sent"], 34000)
+        # 34000 x 1472 B x 8 over 20 s: 20.0192 Mb/s of payload
+        self.assertAlmostEqual(r["stream_mbps"], 20.0192, places=6)
+        self.assertEqual(r["stream_delivered"], 33966)
+        self.assertAlmostEqual(r["stream_lost_percent"], 0.1, places=9)
+        self.assertEqual(r["p50_us"], 250)  # the ping-pong's own figures as alone
+
+    def test_more_delivered_than_sent_is_no_negative_loss(self):
+        # the loss is floored at 0: a miscount on either side is no gain
+        self.assertEqual(row([], blast(100), sink(101))["stream_lost_percent"], 0)
+
+    def test_nothing_sent_has_no_loss_figure(self):
+        self.assertIsNone(row([], blast(0), sink(0))["stream_lost_percent"])
+
+    def test_alone_has_no_stream_keys(self):
+        r = row([interval(4, softirq=4, unknown=0)])
+        for k in self.STREAM:
+            self.assertNotIn(k, r)
 
 
 if __name__ == "__main__":
