@@ -85,7 +85,7 @@ rtl8139) polls_min=1000 work_min=15000 ;;  # 4541-5930; 64k-84k (weight 16)
 i82559er) polls_min=700 work_min=10000 ;;  # 3022-8782; 46k-133k (weight 16)
 vmxnet3) polls_min=600 work_min=700 ;;     # 2691-4454; 3300-4225 (LRO)
 virtio) polls_min=1000 work_min=1000 ;;    # 4391-5343; 4225-4874
-*) polls_min=400 work_min=20000 ;;         # e1000: in-tree 1741-2396; 94k-142k, e1k_napi on rt 2462; 143k
+*) polls_min=300 work_min=15000 ;;         # e1000: in-tree 1343-2396; 73k-142k, e1k_napi on rt 2462; 143k
 esac
 ((polls >= polls_min)) || fail "NAPI polls in 2 s of a TCP flow into the guest: $polls, expected >= $polls_min"
 ((work >= work_min)) || fail "NAPI polls received $work frames in 2 s of a TCP flow, expected >= $work_min"
