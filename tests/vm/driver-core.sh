@@ -172,11 +172,16 @@ for ((i = 0; i < 20; i++)); do
 	iperf3 -c "$PEER" -t 1 >/dev/null 2>&1 && break
 	sleep 1
 done
+# The observer first: its first interval written means it is attached
+# (loading the BPF program once took longer than the flow on a busy host:
+# a window after the flow, 1 poll); its 4 intervals of 2 s cover the 6 s
+# flow started then, and the checks below are over all of them.
+timeout 60 "$observe" -i "$IFACE" -d 2 -n 4 --json >"$RESULTS/weight-observe.jsonl" &
+watcher=$!
+wait_first_line "$RESULTS/weight-observe.jsonl" "$watcher"
 timeout -s KILL 30 iperf3 -c "$PEER" -t 6 -R >/dev/null 2>&1 &
 load=$!
-sleep 1
-timeout 20 "$observe" -i "$IFACE" -d 2 -n 2 --json >"$RESULTS/weight-observe.jsonl" ||
-	fail "napi-observe failed under weight=16"
+wait "$watcher" || fail "napi-observe failed under weight=16"
 wait "$load" || true
 budget=$(jq -s 'map(.budget) | max' "$RESULTS/weight-observe.jsonl")
 work_max=$(jq -s 'map(.work_max) | max' "$RESULTS/weight-observe.jsonl")
