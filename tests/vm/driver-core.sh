@@ -45,13 +45,14 @@ counts="iperf3 sent $sent, QEMU delivered $hw_delta, $IFACE received $rx_delta"
 	fail "the driver's RX count disagrees with QEMU's: $counts"
 # Against the sender: the interface also counts iperf3's control connection
 # (a few dozen packets); frames the host's tap queue drops before QEMU reads
-# them never reach the NIC (0-0.5 % seen on a quiet host, more when the
-# host's 2 cores are busy elsewhere: allow 10 %).
+# them never reach the NIC (0-0.5 % seen on a quiet host; 11.5 % and 30 %
+# with two and three other VMs on the host's 2 cores: allow 50 %; the
+# driver's own count is judged exactly against QEMU's above).
 # On a slow kernel (the debug kernel: NAPILAB_TIME_SCALE > 1) the guest
 # cannot take 20k pps (16 % of the frames arrived there, with another VM on
 # the host), the model refuses frames while the ring is empty and the tap
 # queue overflows: only the count against QEMU's holds, on at least 1000.
-floor=9
+floor=5
 ((${NAPILAB_TIME_SCALE:-1} == 1)) || floor=0
 ((sent > 0 && rx_delta >= 1000 && rx_delta <= sent + 100 && rx_delta * 10 >= sent * floor)) ||
 	fail "the interface's RX count is off iperf3's: $counts"
