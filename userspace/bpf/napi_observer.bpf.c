@@ -64,10 +64,13 @@ static __always_inline struct napi_obs_counters* counters_of(__u32 ifindex) {
 
 /* The CPU's preempt count. x86 keeps it in this per-CPU variable on Linux
  * 6.1 (arch/x86/include/asm/preempt.h); 6.2 to 6.14 keep it in struct
- * pcpu_hot instead, arm64 in thread_info. Weak: where the
- * kernel's BTF has no such variable libbpf leaves its address 0, the
- * verifier drops the branch that reads it, and the polls it would have
- * placed count as NAPI_OBS_UNKNOWN. */
+ * pcpu_hot instead, arm64 in thread_info. Weak: where the kernel's BTF has
+ * no such variable libbpf leaves its address 0, the verifier drops the
+ * branch that reads it, and the polls it would have placed count as
+ * NAPI_OBS_UNKNOWN. Where BTF names it but the kernel cannot give its
+ * address (kallsyms lists data only with CONFIG_KALLSYMS_ALL; the verifier
+ * then refuses the program: "ldimm64 failed to find the address"), the
+ * loader loads on_napi_poll_no_preempt_count instead. */
 extern int __preempt_count __ksym __weak;
 
 /* PREEMPT_RT counts softirqs per task instead (6.1: include/linux/sched.h,
@@ -108,14 +111,15 @@ static __always_inline bool is_ksoftirqd(struct task_struct* task) {
  *    netpoll polls from whatever context printed.
  * The program runs on the polling CPU with preemption off (__DO_TRACE's
  * preempt_disable_notrace()), which adds to the count's preempt byte only. */
-static __always_inline enum napi_obs_context poll_context(struct napi_struct* napi) {
+static __always_inline enum napi_obs_context poll_context(struct napi_struct* napi,
+                                                          bool read_preempt_count) {
   struct task_struct* task = (struct task_struct*)bpf_get_current_task();
   int softirq_count;
 
   if (BPF_CORE_READ(napi, thread) == task) return NAPI_OBS_THREAD;
   if (bpf_core_field_exists(((struct task_struct___rt*)task)->softirq_disable_cnt)) {
     softirq_count = BPF_CORE_READ((struct task_struct___rt*)task, softirq_disable_cnt);
-  } else if (&__preempt_count) {
+  } else if (read_preempt_count && &__preempt_count) {
     softirq_count = *(int*)bpf_this_cpu_ptr(&__preempt_count);
   } else {
     return NAPI_OBS_UNKNOWN;
@@ -136,8 +140,8 @@ static __always_inline __u32 work_bucket(__u32 work) {
   return bucket;
 }
 
-SEC("tracepoint/napi/napi_poll")
-int on_napi_poll(struct trace_event_raw_napi_poll* ctx) {
+static __always_inline int count_poll(struct trace_event_raw_napi_poll* ctx,
+                                      bool read_preempt_count) {
   /* The event records the napi_struct pointer; its device is read with
    * CO-RE, so the field offsets come from the running kernel's BTF. */
   struct napi_struct* napi = ctx->napi;
@@ -162,7 +166,7 @@ int on_napi_poll(struct trace_event_raw_napi_poll* ctx) {
   if ((__u32)work > c->work_max) c->work_max = work;
   c->budget = budget;
 
-  enum napi_obs_context where = poll_context(napi);
+  enum napi_obs_context where = poll_context(napi, read_preempt_count);
   if (where < NAPI_OBS_CONTEXTS) c->context_polls[where]++;
   if (where == NAPI_OBS_BUSY_POLL) {
     c->busy_poll_ns = bpf_ktime_get_ns();
@@ -170,6 +174,16 @@ int on_napi_poll(struct trace_event_raw_napi_poll* ctx) {
     bpf_get_current_comm(c->busy_poll_comm, sizeof(c->busy_poll_comm));
   }
   return 0;
+}
+
+/* The loader loads one of these two (the same counting): the first, and
+ * the second only where the kernel refuses the first's __preempt_count. */
+SEC("tracepoint/napi/napi_poll")
+int on_napi_poll(struct trace_event_raw_napi_poll* ctx) { return count_poll(ctx, true); }
+
+SEC("tracepoint/napi/napi_poll")
+int on_napi_poll_no_preempt_count(struct trace_event_raw_napi_poll* ctx) {
+  return count_poll(ctx, false);
 }
 
 SEC("tracepoint/irq/irq_handler_entry")

@@ -111,8 +111,10 @@ void NapiObserver::SkeletonDeleter::operator()(napi_observer_bpf* skeleton) cons
   napi_observer_bpf__destroy(skeleton);  // detaches, unloads, frees; takes nullptr
 }
 
-NapiObserver::NapiObserver(Skeleton skeleton, ObserverTarget target)
-    : skeleton_(std::move(skeleton)), target_(std::move(target)) {}
+NapiObserver::NapiObserver(Skeleton skeleton, ObserverTarget target, std::string context_note)
+    : skeleton_(std::move(skeleton)),
+      target_(std::move(target)),
+      context_note_(std::move(context_note)) {}
 NapiObserver::NapiObserver(NapiObserver&&) noexcept = default;
 NapiObserver& NapiObserver::operator=(NapiObserver&&) noexcept = default;
 NapiObserver::~NapiObserver() = default;
@@ -132,31 +134,40 @@ Result<NapiObserver> NapiObserver::attach(const std::string& iface) {
                  "): CO-RE cannot relocate the program; it needs CONFIG_DEBUG_INFO_BTF=y"};
   }
 
-  // 1. open: parse the embedded object, nothing in the kernel yet.
-  Skeleton skeleton(napi_observer_bpf__open());
-  if (!skeleton) {
-    return Error{explain("cannot open the BPF object", errno)};
+  // 1.-3. open, set the tunables, load: with the napi_poll program that
+  // reads __preempt_count, else (the kernel refused it) with the one that
+  // does not, whose polls outside the NAPI thread are context unknown.
+  // The same program but for that read: if the second loads, the read was
+  // what the kernel refused, and the first error names why.
+  bool reads_preempt_count = true;
+  auto loaded = load(target.value(), reads_preempt_count);
+  std::string context_note;
+  if (!loaded) {
+    reads_preempt_count = false;
+    auto fallback = load(target.value(), reads_preempt_count);
+    if (!fallback) {
+      return loaded.error();
+    }
+    context_note =
+        "where the polls ran is unknown outside the NAPI thread: the kernel refused to read"
+        " __preempt_count (" +
+        loaded.error().to_string() + ")";
+    loaded = std::move(fallback);
   }
-  // 2. the tunables, frozen into .rodata at load.
-  auto* rodata = skeleton->rodata;
-  rodata->filter_ifindex = target.value().ifindex;
-  rodata->irq_count = static_cast<__u32>(target.value().irqs.size());
-  for (std::size_t i = 0; i < target.value().irqs.size(); ++i) {
-    rodata->irqs[i] = target.value().irqs[i];
-  }
-  // 3. load: create the map, relocate (CO-RE) and verify the programs.
-  if (const int err = napi_observer_bpf__load(skeleton.get()); err != 0) {
-    return Error{explain("cannot load the BPF programs", err)};
-  }
+  Skeleton skeleton = std::move(loaded).value();
   // 4. attach each program, so the error names the tracepoint. These two
   // only: each attach patches the tracepoint's site into the kernel's text,
   // and where the polls ran is read inside the napi_poll program.
+  auto& progs = skeleton->progs;
+  auto& links = skeleton->links;
   const struct {
     bpf_program* program;
     bpf_link** link;
     const char* tracepoint;
   } attachments[] = {
-      {skeleton->progs.on_napi_poll, &skeleton->links.on_napi_poll, "napi:napi_poll"},
+      {reads_preempt_count ? progs.on_napi_poll : progs.on_napi_poll_no_preempt_count,
+       reads_preempt_count ? &links.on_napi_poll : &links.on_napi_poll_no_preempt_count,
+       "napi:napi_poll"},
       {skeleton->progs.on_irq_handler_entry, &skeleton->links.on_irq_handler_entry,
        "irq:irq_handler_entry"},
   };
@@ -166,7 +177,31 @@ Result<NapiObserver> NapiObserver::attach(const std::string& iface) {
       return Error{explain(std::string("cannot attach to the tracepoint ") + a.tracepoint, errno)};
     }
   }
-  return NapiObserver(std::move(skeleton), std::move(target).value());
+  return NapiObserver(std::move(skeleton), std::move(target).value(), std::move(context_note));
+}
+
+Result<NapiObserver::Skeleton> NapiObserver::load(const ObserverTarget& target,
+                                                  bool read_preempt_count) {
+  // 1. open: parse the embedded object, nothing in the kernel yet.
+  Skeleton skeleton(napi_observer_bpf__open());
+  if (!skeleton) {
+    return Error{explain("cannot open the BPF object", errno)};
+  }
+  // 2. the tunables, frozen into .rodata at load, and which napi_poll
+  // program goes into the kernel.
+  auto* rodata = skeleton->rodata;
+  rodata->filter_ifindex = target.ifindex;
+  rodata->irq_count = static_cast<__u32>(target.irqs.size());
+  for (std::size_t i = 0; i < target.irqs.size(); ++i) {
+    rodata->irqs[i] = target.irqs[i];
+  }
+  bpf_program__set_autoload(skeleton->progs.on_napi_poll, read_preempt_count);
+  bpf_program__set_autoload(skeleton->progs.on_napi_poll_no_preempt_count, !read_preempt_count);
+  // 3. load: create the map, relocate (CO-RE) and verify the programs.
+  if (const int err = napi_observer_bpf__load(skeleton.get()); err != 0) {
+    return Error{explain("cannot load the BPF programs", err)};
+  }
+  return skeleton;
 }
 
 Result<ObserverSnapshot> NapiObserver::take() const {

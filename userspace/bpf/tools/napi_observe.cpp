@@ -26,7 +26,8 @@ using napilab::format_optional;
 
 namespace nb = napilab::bpf;
 
-void print_header(const nb::ObserverTarget& target) {
+void print_header(const nb::NapiObserver& observer) {
+  const nb::ObserverTarget& target = observer.target();
   std::string lines;
   for (std::size_t i = 0; i < target.irqs.size(); ++i) {
     lines +=
@@ -34,6 +35,9 @@ void print_header(const nb::ObserverTarget& target) {
   }
   fmt::print("napi-observe: {} (ifindex {}, IRQ {}) on napi:napi_poll, irq:irq_handler_entry\n",
              target.iface, target.ifindex, lines);
+  if (!observer.context_note().empty()) {
+    fmt::print("napi-observe: {}\n", observer.context_note());
+  }
   fmt::print("{:>7} {:>9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>15}  {}{}\n", "time", "polls/s",
              "work/poll", "budget%", "IRQ/s", "IRQ/poll", "budget", "where% s/k/t/b",
              "work per poll: bucket:polls", target.irqs.size() > 1 ? "  | IRQ/s per line" : "");
@@ -88,9 +92,11 @@ int run(int argc, char** argv) {
       "threaded-NAPI kthread (t), process context (b: busy poll from SO_BUSY_POLL or\n"
       "net.core.busy_read/busy_poll, or netpoll); then the latest busy-polling process as\n"
       "comm[tgid]. The napi_poll program tells them apart by the CPU's softirq count: x86\n"
-      "per-CPU __preempt_count (as on Linux 6.1) or the task's (PREEMPT_RT). On a kernel\n"
-      "whose BTF shows neither the observer still loads, and the polls outside the thread\n"
-      "are counted as context unknown (\"context unknown: N polls\" in the row).\n"
+      "per-CPU __preempt_count (as on Linux 6.1) or the task's (PREEMPT_RT). Where the\n"
+      "kernel shows neither (not in its BTF, or __preempt_count refused: kallsyms without\n"
+      "data symbols, CONFIG_KALLSYMS_ALL=n) the observer still loads, says why in its\n"
+      "header (on stderr with --json), and counts the polls outside the thread as context\n"
+      "unknown (\"context unknown: N polls\" in the row).\n"
       "--json: \"context\": {\"softirq\": N, \"ksoftirqd\": N, \"thread\": N, \"busy_poll\": N,\n"
       "\"unknown\": N, \"busy_poll_tgid\": N, \"busy_poll_comm\": S}, counts of the interval\n"
       "(tgid and comm null when it had no busy poll; unknown 0 where the count is read).\n");
@@ -112,7 +118,9 @@ int run(int argc, char** argv) {
     return 1;
   }
   if (!options.json) {
-    print_header(intervals.value().source().target());
+    print_header(intervals.value().source());
+  } else if (const std::string& note = intervals.value().source().context_note(); !note.empty()) {
+    fmt::print(stderr, "napi-observe: {}\n", note);
   }
   return napilab::run_every_interval(options, [&] {
     auto rates = intervals.value().next();

@@ -38,6 +38,10 @@ class NapiObserver {
   // The interface's counters now, summed over CPUs (zero before any event).
   [[nodiscard]] Result<ObserverSnapshot> take() const;
   [[nodiscard]] const ObserverTarget& target() const { return target_; }
+  // Empty when every poll's context is read; else why the polls outside the
+  // NAPI thread are counted as unknown (the kernel refused the read of the
+  // softirq count, e.g. no data symbols in kallsyms).
+  [[nodiscard]] const std::string& context_note() const { return context_note_; }
 
   // Let libbpf's own log (verifier output, warnings) through to stderr;
   // off by default, the error messages name the cause.
@@ -49,10 +53,14 @@ class NapiObserver {
   };
   using Skeleton = std::unique_ptr<napi_observer_bpf, SkeletonDeleter>;
 
-  NapiObserver(Skeleton skeleton, ObserverTarget target);
+  NapiObserver(Skeleton skeleton, ObserverTarget target, std::string context_note);
+  // Open, set the tunables, load with the napi_poll program that reads the
+  // CPU's __preempt_count or with the one that does not.
+  static Result<Skeleton> load(const ObserverTarget& target, bool read_preempt_count);
 
   Skeleton skeleton_;
   ObserverTarget target_;
+  std::string context_note_;
 };
 
 }  // namespace napilab::bpf
