@@ -217,11 +217,19 @@ sleep 0.5
 udp1=$(measure_snapshot "$IFACE") || fail "no counter snapshot"
 sent=$(jq '.packets' "$RESULTS/switch.blast.json")
 got=$(($(jq '.udp.InDatagrams' <<<"$udp1") - $(jq '.udp.InDatagrams' <<<"$udp0")))
-echo "switching threaded 10 times under 5k pps: peer sent $sent, the guest's UDP took in $got"
-# Measured (6 runs, 1 and 2 vCPUs): 29997-30000 of 29997-30000; 98 % leaves
-# room for the host stalling the peer's socket, not for a stopped NAPI.
-((got * 100 >= sent * 98)) || fail "switching threaded lost traffic: $got of $sent datagrams arrived"
-pass "switching threaded 10 times under a 5k pps flow: $got of $sent datagrams arrived"
+frames=$(($(jq '.ethtool.hw_rx_total_packets' <<<"$udp1") - $(jq '.ethtool.hw_rx_total_packets' <<<"$udp0")))
+echo "switching threaded 10 times under 5k pps: peer sent $sent, QEMU delivered $frames, the guest's UDP took in $got"
+# Two sources the driver does not control. QEMU's frame count (TPR) against
+# the guest's UDP count: nothing is lost between the NIC and the socket while
+# the poll moves between softirq and thread (measured 29997-30000 of
+# 29997-30000 on a quiet host; 98 % leaves room for a few other frames).
+# The peer's count against QEMU's: the tap drops frames before QEMU when
+# other VMs share the host's 2 cores (80 % and 88 % arrived in 2 of 5 runs
+# late in a busy session), so that bar is 50 %: a NAPI that stopped for half
+# of the 6 s window fills the ring, QEMU refuses frames and it fails.
+((got * 100 >= frames * 98)) || fail "switching threaded lost traffic in the guest: $got of $frames frames reached the socket"
+((frames * 2 >= sent)) || fail "switching threaded: QEMU delivered only $frames of $sent frames (NAPI stopped?)"
+pass "switching threaded 10 times under a 5k pps flow: $got of $frames frames ($sent sent) reached the socket"
 
 # ---- 3. IRQ deferral ------------------------------------------------------------
 # A steady moderate flow, 5k pps (a frame every 200 us) for 3 s, with and
