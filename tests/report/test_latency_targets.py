@@ -6,6 +6,7 @@ itself: fixtures/targets/ holds scripts/bench --quick runs (TCG, one vCPU,
 one repeat) of strategies-ours (napi-observe with poll contexts) and of
 strategies-inbox (an earlier run, whose stream was sent for 10 s, not 20);
 in both the ping-pong beside the stream ran at 3000/s (now 500/s)."""
+import html
 import json
 import os
 import shutil
@@ -49,7 +50,7 @@ def row(strategy, rep, us, stream_us, idle_us, irqs50, lost, mbps):
 
 def targets_of(raw):
     """{target: (measured, reference, ratio, met)}"""
-    return {t: (m, ref, r, ok) for t, m, ref, r, ok in rules.latency_targets(rules.strategy_results(raw))}
+    return {t: (m, ref, r, ok) for t, m, ref, r, ok, _ in rules.latency_targets(rules.strategy_results(raw))}
 
 
 def find(targets, *words):
@@ -58,6 +59,19 @@ def find(targets, *words):
     if len(hits) != 1:
         raise AssertionError(f"{words}: {len(hits)} targets match: {hits}")
     return targets[hits[0]]
+
+
+def run_report(folder, reps):
+    """bench-report over FOLDER/raw (REPS repetitions of 2 s phases asked):
+    the finished process, report.json and the page."""
+    done = common.bench_report(folder, reps, "2")
+    if done.returncode != 0:
+        raise AssertionError(done.stderr)
+    with open(os.path.join(folder, "report.json"), encoding="utf-8") as f:
+        report = json.load(f)
+    with open(os.path.join(folder, "index.html"), encoding="utf-8") as f:
+        page = f.read()
+    return done, report, page
 
 
 class HandWorked(unittest.TestCase):
@@ -127,6 +141,74 @@ class HandWorked(unittest.TestCase):
         self.assertEqual(sr["errors"], [])
         text = " ".join(t for _, s, t in rules.strategy_trades(sr) if s == "adaptive-rx")
         self.assertIn("Beside a 20 Mb/s stream p50/p99 375 (338–450)/1125 (1012–1350) µs", text)
+
+
+class SpreadAware(unittest.TestCase):
+    """The verdict from the repeats (napilab_report.spread_verdict): a miss
+    of the medians is "not met" only when the ranges, the bar applied to the
+    reference's, do not overlap; each case worked by hand."""
+
+    def verdict(self, a, b, limit, at_most=True):
+        a, b = rules.summary(a), rules.summary(b)
+        r = a["median"] / b["median"]
+        met = r <= limit if at_most else r >= limit
+        return rules.spread_verdict(a, b, lambda x: limit * x, at_most, met)
+
+    def test_rule(self):
+        # 320 / 210 = 1.52x: past 1.10x; the fastest repeat 300 > 1.10 x the slowest reference 220 = 242
+        self.assertEqual(self.verdict([300, 320, 340], [200, 210, 220], 1.10), rules.VERDICT_NOT_MET)
+        # the same medians, but 150 < 1.10 x 400 = 440: the ranges overlap
+        self.assertEqual(self.verdict([150, 320, 500], [200, 210, 400], 1.10), rules.VERDICT_WITHIN)
+        # stop 20's idle p99 (5 repeats each): 2785 [2523-4915] vs 1884 [1688-2130]; 2523 > 1.10 x 2130 = 2343
+        self.assertEqual(self.verdict([2523, 2686, 2785, 2916, 4915], [1688, 1786, 1884, 1999, 2130], 1.10),
+                         rules.VERDICT_NOT_MET)
+        # ... and its p99 alone at 500/s: 2392 [1098-3015] vs 1491 [1098-2425]
+        self.assertEqual(self.verdict([1098, 1671, 2392, 2621, 3015], [1098, 1294, 1491, 1769, 2425], 1.10),
+                         rules.VERDICT_WITHIN)
+        self.assertEqual(self.verdict([210, 220], [200, 210], 1.10), rules.VERDICT_MET)  # 1.05x
+        # one run a side: a miss counts only past 3x the bar (330 / 220 = 1.5; 800 / 220 = 3.6)
+        self.assertEqual(self.verdict([330], [200], 1.10), rules.VERDICT_WITHIN)
+        self.assertEqual(self.verdict([800], [200], 1.10), rules.VERDICT_NOT_MET)
+        # at least 0.90x (TCP): 400 < 0.9 x 500; the best repeat 480 >= 0.9 x 450 = 405: overlap
+        self.assertEqual(self.verdict([360, 400, 480], [450, 500, 600], 0.90, False), rules.VERDICT_WITHIN)
+        self.assertEqual(self.verdict([100, 110, 120], [450, 500, 600], 0.90, False), rules.VERDICT_NOT_MET)
+        self.assertEqual(rules.spread_verdict(None, rules.summary([1]), lambda x: x, True, None),
+                         rules.VERDICT_NOT_MEASURED)
+
+    def test_in_the_targets(self):
+        """HandWorked's rows: beside the stream 1.5x with every repeat past
+        the bar (337.5 > 1.10 x 300 = 330), TCP 0.8x with the ranges
+        overlapping (480 >= 0.9 x 450), the rest met; then adaptive-rx's
+        stream repeats spread wide (one at a third): within the spread."""
+        raw = HandWorked().raw()
+        verdicts = {t: v for t, _, _, _, _, v in rules.latency_targets(rules.strategy_results(raw))}
+        self.assertEqual(find(verdicts, "beside", "p50"), rules.VERDICT_NOT_MET)
+        self.assertEqual(find(verdicts, "bulk TCP"), rules.VERDICT_WITHIN)
+        self.assertEqual(find(verdicts, "idle", "p50"), rules.VERDICT_MET)
+        self.assertEqual(find(verdicts, "loss"), rules.VERDICT_MET)
+        for r in raw["strategies-ours-1"]:
+            if r["strategy"] == "adaptive-rx" and r["rep"] == 1:
+                r["stream"]["p50_us"] = 100
+        verdicts = {t: v for t, _, _, _, _, v in rules.latency_targets(rules.strategy_results(raw))}
+        self.assertEqual(find(verdicts, "beside", "p50"), rules.VERDICT_WITHIN)  # 100 < 330; median 375
+
+    def test_page_states_the_rule(self):
+        raw = HandWorked().raw()
+        with tempfile.TemporaryDirectory() as tmp:
+            os.mkdir(os.path.join(tmp, "raw"))
+            for run_id, rows in raw.items():
+                with open(os.path.join(tmp, "raw", f"{run_id}.jsonl"), "w", encoding="utf-8") as f:
+                    f.writelines(json.dumps(r) + "\n" for r in rows)
+                shutil.copy(os.path.join(TARGETS, f"{run_id}.run.json"), os.path.join(tmp, "raw"))
+            done, report, page = run_report(tmp, "3")
+        self.assertIn(html.escape(rules.SPREAD_RULE), page)
+        verdicts = {t["target"]: t["verdict"] for t in report["latency_targets"]}
+        self.assertEqual(find(verdicts, "bulk TCP"), rules.VERDICT_WITHIN)
+        self.assertIn(f"<td>{rules.VERDICT_WITHIN}</td>", page)
+        self.assertIn(f"<td><b>{rules.VERDICT_NOT_MET}</b></td>", page)
+        tcp = [line for line in done.stdout.splitlines() if line.startswith("latency target: bulk TCP")]
+        self.assertEqual(len(tcp), 1)
+        self.assertTrue(tcp[0].endswith("-> within the spread (ranges overlap); by the medians NOT MET"), tcp[0])
 
 
 class Malformed(unittest.TestCase):
@@ -201,12 +283,7 @@ class Recorded(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             raw = os.path.join(tmp, "raw")
             shutil.copytree(TARGETS, raw)
-            done = common.bench_report(tmp, "1", "2")
-            self.assertEqual(done.returncode, 0, done.stderr)
-            with open(os.path.join(tmp, "report.json"), encoding="utf-8") as f:
-                report = json.load(f)
-            with open(os.path.join(tmp, "index.html"), encoding="utf-8") as f:
-                page = f.read()
+            done, report, page = run_report(tmp, "1")
         self.assertEqual(len(report["latency_targets"]), 11)
         self.assertIn("<h3>Latency targets</h3>", page)
         printed = [line for line in done.stdout.splitlines() if line.startswith("latency target: ")]
