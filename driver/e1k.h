@@ -7,6 +7,7 @@
 #define _E1K_H_
 
 #include <linux/atomic.h>
+#include <linux/bpf.h>
 #include <linux/dim.h>
 #include <linux/ethtool.h>
 #include <linux/io.h>
@@ -15,6 +16,7 @@
 #include <linux/sizes.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <net/page_pool.h>
 
 #include "e1k_regs.h"
 
@@ -30,8 +32,39 @@
 #define E1K_RX_REFILL_BATCH	32
 /* An RX ring left without buffers is retried this often (jiffies) */
 #define E1K_RX_RETRY_DELAY	(HZ / 10)
-/* Frames up to this size are copied out and their buffer reused (copybreak) */
+/* copybreak= default: frames up to this size are copied, their page kept */
 #define E1K_RX_COPYBREAK	256
+
+/*
+ * Receive buffer layout: one order-0 page from the ring's page_pool per
+ * descriptor, laid out for XDP and build_skb():
+ *
+ *   0          E1K_RX_HEADROOM                            PAGE_SIZE
+ *   +----------+---------------------+--------+-----------------+
+ *   | headroom | the buffer the NIC  | unused | skb_shared_info |
+ *   |          | writes: BUF_LEN     |        | (tailroom)      |
+ *   +----------+---------------------+--------+-----------------+
+ *              ^ the descriptor's address
+ *
+ * The headroom is XDP_PACKET_HEADROOM, so an XDP program can push headers
+ * in front of the frame; the struct skb_shared_info that build_skb() puts
+ * at the end of the page takes the tailroom. RCTL.BSIZE (8254x SDM
+ * 13.4.22) offers 256..2048 bytes, or 4096..16384 with BSEX: 2048 is the
+ * largest that fits between the two in a 4 KB page.
+ */
+#define E1K_RX_HEADROOM		(XDP_PACKET_HEADROOM + NET_IP_ALIGN)
+#define E1K_RX_TAILROOM		SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+#define E1K_RX_BUF_LEN		2048
+static_assert(E1K_RX_HEADROOM + E1K_RX_BUF_LEN + E1K_RX_TAILROOM <= PAGE_SIZE);
+/*
+ * Jumbo frames span several buffers (multi-buffer: the NIC writes a frame
+ * longer than one buffer into consecutive descriptors, EOP on the last,
+ * 3.2.3). With RCTL.LPE the 8254x takes frames up to 16384 bytes (13.4.22):
+ * at most this many buffers, the first as the skb's head, the rest as its
+ * fragments.
+ */
+#define E1K_RX_FRAME_BUFS_MAX	(SZ_16K / E1K_RX_BUF_LEN)
+static_assert(E1K_RX_FRAME_BUFS_MAX - 1 <= MAX_SKB_FRAGS);
 /*
  * TX buffer limit per descriptor: the data descriptor's length field is
  * wider, but QEMU's model reads only its low 16 bits (hw/net/e1000.c), so a
@@ -77,9 +110,9 @@ struct e1k_tx_buffer {
 	u16 segs;
 };
 
+/* A receive buffer: a page of the ring's page_pool, mapped by the pool */
 struct e1k_rx_buffer {
-	struct sk_buff *skb;
-	dma_addr_t dma;
+	struct page *page;
 };
 
 struct e1k_ring {
@@ -98,7 +131,9 @@ struct e1k_ring {
 	/* TX: the checksum context last programmed (3.3.6), to skip repeats */
 	u16 ctx_csum_start;
 	u16 ctx_csum_offset;
-	/* RX: a frame spanning several descriptors is being discarded */
+	/* RX: the pool the buffers come from (one per RX ring) */
+	struct page_pool *page_pool;
+	/* RX: a frame spanning too many descriptors is being discarded */
 	bool rx_discarding;
 };
 
@@ -144,6 +179,15 @@ struct e1k_poll_stats {
 	u64 rx_frame_errors;
 	u64 rx_length_errors;
 	u64 tx_wake_queue;		/* TX cleaning restarted the queue */
+	/*
+	 * Receive buffers: pages taken from the page_pool (by the poll, or by
+	 * open before any poll runs), frames copied out of their page
+	 * (copybreak: the page stays in the ring), frames that spanned
+	 * several buffers (jumbo).
+	 */
+	u64 rx_pool_pages;
+	u64 rx_copybreak;
+	u64 rx_multi_buffer;
 };
 
 /*
@@ -173,6 +217,9 @@ struct e1k_sw_stats {
 	u64 rx_alloc_failed;
 	u64 rx_frame_errors;
 	u64 rx_length_errors;
+	u64 rx_pool_pages;
+	u64 rx_copybreak;
+	u64 rx_multi_buffer;
 	u64 dma_map_errors;
 	u64 tx_restart_queue;		/* tx_wake_queue + tx_stop_restart */
 	u64 tx_timeouts;
@@ -190,7 +237,7 @@ struct e1k_adapter {
 	struct e1k_ring rx_ring;
 	unsigned int tx_ring_count;	/* configured sizes, applied at open */
 	unsigned int rx_ring_count;
-	unsigned int rx_buf_len;
+	unsigned int rx_copybreak;	/* copybreak= module parameter, bytes */
 	spinlock_t rctl_lock;		/* rctl and the RCTL register */
 	u32 rctl;			/* last value written to RCTL */
 	u32 itr;			/* interrupts/s, 0 = no throttling */
@@ -299,7 +346,9 @@ netdev_features_t e1k_features_check(struct sk_buff *skb, struct net_device *net
 				     netdev_features_t features);
 
 /* e1k_rx.c: receive */
-unsigned int e1k_rx_buf_len(unsigned int mtu);
+int e1k_rx_pool_create(struct e1k_adapter *adapter);
+void e1k_rx_pool_destroy(struct e1k_adapter *adapter);
+void e1k_rx_release_buffers(struct e1k_adapter *adapter);
 unsigned int e1k_configure_rx(struct e1k_adapter *adapter);
 int e1k_clean_rx(struct e1k_adapter *adapter, int budget);
 bool e1k_rx_pending(struct e1k_ring *rx);
