@@ -57,11 +57,17 @@
 #define E1K_RX_BUF_LEN		2048
 static_assert(E1K_RX_HEADROOM + E1K_RX_BUF_LEN + E1K_RX_TAILROOM <= PAGE_SIZE);
 /*
- * Jumbo frames span several buffers (multi-buffer: the NIC writes a frame
- * longer than one buffer into consecutive descriptors, EOP on the last,
- * 3.2.3). With RCTL.LPE the 8254x takes frames up to 16384 bytes (13.4.22):
- * at most this many buffers, the first as the skb's head, the rest as its
- * fragments.
+ * Jumbo frames span several buffers (multi-buffer): the NIC writes a frame
+ * longer than one buffer into consecutive descriptors, EOP on the last
+ * (8254x SDM 3.2.2, 3.2.3); the first buffer becomes the skb's head, the
+ * others its page fragments. Chosen over higher-order pool pages (16 KB
+ * for a 9000-byte MTU, 32 KB for the largest frame) because every buffer
+ * stays one order-0 page: no high-order allocation that fails once memory
+ * is fragmented, a ring of 256 holds 1 MB whatever the MTU (not 4-8 MB),
+ * a small frame at a jumbo MTU still takes one page, and the layout is the
+ * one XDP's multi-buffer frames (xdp_buff fragments) use. With RCTL.LPE the
+ * 8254x takes frames up to 16384 bytes (13.4.22): at most this many
+ * buffers.
  */
 #define E1K_RX_FRAME_BUFS_MAX	(SZ_16K / E1K_RX_BUF_LEN)
 static_assert(E1K_RX_FRAME_BUFS_MAX - 1 <= MAX_SKB_FRAGS);
