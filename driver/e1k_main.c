@@ -60,6 +60,12 @@ MODULE_PARM_DESC(weight, "NAPI weight (poll budget), 1..64 (default 64)");
 /*
  * Copybreak: received frames up to this many bytes are copied into a small
  * skb and their page stays in the ring (e1k_rx_copy()); 0 turns it off.
+ * It still pays on page_pool. Measured (TCG, 2 vCPU, scripts/bench-guest,
+ * copybreak=256 and 0 in interleaved VM runs, 2 pairs on a loaded host): a
+ * 64-byte UDP flood at 40k pps (napi-blast), datagrams the application got
+ * 38.5k-39.3k/s vs 24.9k-31.8k/s, as a page-backed skb charges the socket
+ * 4 KB per datagram and its buffer overflows; TCP peer->guest 418-498 vs
+ * 486-587 Mb/s, where no frame is copied (the spread is TCG's).
  */
 static unsigned int copybreak = E1K_RX_COPYBREAK;
 module_param(copybreak, uint, 0444);
