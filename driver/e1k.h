@@ -52,10 +52,12 @@
  * 13.4.22) offers 256..2048 bytes, or 4096..16384 with BSEX: 2048 is the
  * largest that fits between the two in a 4 KB page.
  */
+#define E1K_RX_PAGE_ORDER	0
+#define E1K_RX_PAGE_SIZE	(PAGE_SIZE << E1K_RX_PAGE_ORDER)
 #define E1K_RX_HEADROOM		(XDP_PACKET_HEADROOM + NET_IP_ALIGN)
 #define E1K_RX_TAILROOM		SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
 #define E1K_RX_BUF_LEN		2048
-static_assert(E1K_RX_HEADROOM + E1K_RX_BUF_LEN + E1K_RX_TAILROOM <= PAGE_SIZE);
+static_assert(E1K_RX_HEADROOM + E1K_RX_BUF_LEN + E1K_RX_TAILROOM <= E1K_RX_PAGE_SIZE);
 /*
  * Jumbo frames span several buffers (multi-buffer): the NIC writes a frame
  * longer than one buffer into consecutive descriptors, EOP on the last
@@ -65,11 +67,15 @@ static_assert(E1K_RX_HEADROOM + E1K_RX_BUF_LEN + E1K_RX_TAILROOM <= PAGE_SIZE);
  * stays one order-0 page: no high-order allocation that fails once memory
  * is fragmented, a ring of 256 holds 1 MB whatever the MTU (not 4-8 MB),
  * a small frame at a jumbo MTU still takes one page, and the layout is the
- * one XDP's multi-buffer frames (xdp_buff fragments) use. With RCTL.LPE the
- * 8254x takes frames up to 16384 bytes (13.4.22): at most this many
- * buffers.
+ * one XDP's multi-buffer frames (xdp_buff fragments) use.
+ *
+ * The longest frame the device writes with RCTL.LPE: QEMU's model takes up
+ * to 16384 bytes (hw/net/e1000.c), a little more than the 82540EM's own
+ * limit, E1K_MAX_FRAME, which the MTU is based on. A frame spans at most
+ * this many buffers; one without EOP within them is dropped as too long.
  */
-#define E1K_RX_FRAME_BUFS_MAX	(SZ_16K / E1K_RX_BUF_LEN)
+#define E1K_RX_FRAME_MAX	SZ_16K
+#define E1K_RX_FRAME_BUFS_MAX	DIV_ROUND_UP(E1K_RX_FRAME_MAX, E1K_RX_BUF_LEN)
 static_assert(E1K_RX_FRAME_BUFS_MAX - 1 <= MAX_SKB_FRAGS);
 /*
  * TX buffer limit per descriptor: the data descriptor's length field is
@@ -93,8 +99,13 @@ static_assert(E1K_RX_FRAME_BUFS_MAX - 1 <= MAX_SKB_FRAGS);
 /* ethtool -C tx-usecs: TIDV/TADV are 16 bits of 1.024 us; kept like rx-usecs */
 #define E1K_TX_USECS_MAX	10000
 
-/* 82540EM takes frames up to 16128 bytes (8254x SDM 13.4.22, RCTL.LPE) */
+/*
+ * The 82540EM takes frames up to 16128 bytes (8254x SDM 13.4.22, RCTL.LPE):
+ * the largest MTU is based on it (QEMU's model takes up to
+ * E1K_RX_FRAME_MAX)
+ */
 #define E1K_MAX_FRAME		16128
+static_assert(E1K_MAX_FRAME <= E1K_RX_FRAME_MAX);
 
 /*
  * Software counters of one ring, read with u64_stats. Only the ring's
@@ -183,24 +194,28 @@ struct e1k_poll_stats {
 	u64 napi_budget_exhausted;
 	u64 napi_complete;
 	u64 rx_frame_errors;
-	u64 rx_length_errors;
+	u64 rx_length_errors;		/* bad descriptor lengths included */
+	u64 rx_dropped;			/* no skb for a good frame */
 	u64 tx_wake_queue;		/* TX cleaning restarted the queue */
 	/*
-	 * Receive buffers: pages taken from the page_pool (by the poll, or by
-	 * open before any poll runs), frames copied out of their page
-	 * (copybreak: the page stays in the ring), frames that spanned
-	 * several buffers (jumbo).
+	 * Receive buffers: frames copied out of their page (copybreak: the
+	 * page stays in the ring), frames that spanned several buffers
+	 * (jumbo), and with mode=irq or irq-drain the pages that left the
+	 * pool for the page allocator with their skb (e1k_rx_build()).
 	 */
-	u64 rx_pool_pages;
 	u64 rx_copybreak;
 	u64 rx_multi_buffer;
+	u64 rx_pool_released;
 };
 
 /*
- * Rare events that happen in more than one context (open, the poll, xmit,
- * the TX watchdog, the link watchdog): atomics, no syncp.
+ * Counters written in more than one context (open, the poll, xmit, the TX
+ * watchdog, the link watchdog): atomics, no syncp. rx_pool_pages, the
+ * pages taken from the page_pool, is one: open fills the ring in process
+ * context, the poll refills it.
  */
 struct e1k_event_stats {
+	atomic64_t rx_pool_pages;
 	atomic64_t rx_alloc_failed;
 	atomic64_t dma_map_errors;
 	atomic64_t tx_stop_restart;	/* xmit stopped, then restarted at once */
@@ -223,7 +238,9 @@ struct e1k_sw_stats {
 	u64 rx_alloc_failed;
 	u64 rx_frame_errors;
 	u64 rx_length_errors;
+	u64 rx_dropped;
 	u64 rx_pool_pages;
+	u64 rx_pool_released;
 	u64 rx_copybreak;
 	u64 rx_multi_buffer;
 	u64 dma_map_errors;

@@ -25,6 +25,7 @@
  * pages come back from freed skbs through the pool's ptr_ring, and the poll
  * takes them from there in batches.
  *
+ * Context: process, RTNL held; may sleep.
  * Return: 0 or a negative errno (no pool).
  */
 int e1k_rx_pool_create(struct e1k_adapter *adapter)
@@ -32,7 +33,7 @@ int e1k_rx_pool_create(struct e1k_adapter *adapter)
 	struct e1k_ring *rx = &adapter->rx_ring;
 	struct page_pool_params params = {
 		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
-		.order = 0,
+		.order = E1K_RX_PAGE_ORDER,
 		.pool_size = rx->count,
 		.nid = dev_to_node(&adapter->pdev->dev),
 		.dev = &adapter->pdev->dev,
@@ -57,7 +58,12 @@ int e1k_rx_pool_create(struct e1k_adapter *adapter)
  *	     back in the pool (e1k_rx_release_buffers())
  *
  * Pages still held by skbs in the stack keep the pool alive until they
- * come back; page_pool_destroy() frees it then.
+ * come back; page_pool_destroy() frees it then. Those pages also keep
+ * their DMA mapping until then, after the driver is gone if it is
+ * unloaded meanwhile: Linux 6.1 has no way to take them back (README,
+ * "page_pool").
+ *
+ * Context: process, RTNL held; may sleep.
  */
 void e1k_rx_pool_destroy(struct e1k_adapter *adapter)
 {
@@ -68,6 +74,8 @@ void e1k_rx_pool_destroy(struct e1k_adapter *adapter)
 /**
  * e1k_rx_release_buffers - give every page of the RX ring back to its pool
  * @adapter: the adapter, with the receiver, its interrupt and NAPI stopped
+ *
+ * Context: process; NAPI and IRQ stopped.
  */
 void e1k_rx_release_buffers(struct e1k_adapter *adapter)
 {
@@ -97,14 +105,14 @@ static dma_addr_t e1k_rx_buf_dma(struct page *page)
 }
 
 static bool e1k_alloc_rx_buffer(struct e1k_adapter *adapter,
-				struct e1k_rx_buffer *buf)
+				struct e1k_rx_buffer *buf, gfp_t gfp)
 {
 	struct page *page;
 
 	if (e1k_fail_rx_alloc(adapter))
 		goto err_count;
 	/* Mapped, and synced for the device, by the pool */
-	page = page_pool_dev_alloc_pages(adapter->rx_ring.page_pool);
+	page = page_pool_alloc_pages(adapter->rx_ring.page_pool, gfp);
 	if (!page)
 		goto err_count;
 	buf->page = page;
@@ -118,17 +126,16 @@ err_count:
 /*
  * Give up to @count buffers to the hardware, then move the tail once; the
  * tail never catches up with next_to_clean (see the ring diagram in
- * e1k_ring.c). Stops at the first buffer that cannot be had: the next
- * refill retries from there. Runs in the poll context, or at open before
- * any poll: the only user of the pool's lockless allocation cache, and the
- * only writer of rx_pool_pages. Returns the number given.
+ * e1k_ring.c). Pages come from the pool with @gfp. Stops at the first
+ * buffer that cannot be had: the next refill retries from there. Runs in
+ * the poll context, or at open before any poll: the only user of the
+ * pool's lockless allocation cache. Returns the number given.
  */
-static unsigned int e1k_rx_refill(struct e1k_adapter *adapter, unsigned int count)
+static unsigned int e1k_rx_fill(struct e1k_adapter *adapter, unsigned int count,
+				gfp_t gfp)
 {
 	struct e1k_ring *rx = &adapter->rx_ring;
-	unsigned int i = rx->next_to_use, filled = 0;
-
-	unsigned int allocated = 0;
+	unsigned int i = rx->next_to_use, filled = 0, allocated = 0;
 
 	count = min(count, e1k_ring_unused(rx));
 	while (filled < count) {
@@ -137,7 +144,7 @@ static unsigned int e1k_rx_refill(struct e1k_adapter *adapter, unsigned int coun
 
 		/* A dropped or copied frame left its page in place */
 		if (!buf->page) {
-			if (!e1k_alloc_rx_buffer(adapter, buf))
+			if (!e1k_alloc_rx_buffer(adapter, buf, gfp))
 				break;
 			allocated++;
 		}
@@ -148,13 +155,19 @@ static unsigned int e1k_rx_refill(struct e1k_adapter *adapter, unsigned int coun
 	}
 	if (!filled)
 		return 0;
-	u64_stats_update_begin(&adapter->poll_syncp);
-	adapter->poll_stats.rx_pool_pages += allocated;
-	u64_stats_update_end(&adapter->poll_syncp);
+	/* Most refills only hand back pages that copybreak left in place */
+	if (allocated)
+		atomic64_add(allocated, &adapter->events.rx_pool_pages);
 	WRITE_ONCE(rx->next_to_use, i);
 	/* writel() orders the descriptor writes before the tail (e1k.h) */
 	e1k_wr32(adapter, E1K_RDT, i);
 	return filled;
+}
+
+/* e1k_rx_fill() from the poll context (NAPI, or the mode=irq handler) */
+static unsigned int e1k_rx_refill(struct e1k_adapter *adapter, unsigned int count)
+{
+	return e1k_rx_fill(adapter, count, GFP_ATOMIC | __GFP_NOWARN);
 }
 
 /**
@@ -194,7 +207,8 @@ unsigned int e1k_configure_rx(struct e1k_adapter *adapter)
 	spin_unlock_bh(&adapter->rctl_lock);
 	e1k_program_ring(adapter, E1K_RDBAL, rx);
 
-	return e1k_rx_refill(adapter, rx->count);
+	/* Process context, before any poll or interrupt: pages may be waited for */
+	return e1k_rx_fill(adapter, rx->count, GFP_KERNEL | __GFP_NOWARN);
 }
 
 /**
@@ -205,6 +219,12 @@ unsigned int e1k_configure_rx(struct e1k_adapter *adapter)
  * interrupt, so nothing would ever call the poll that refills the ring.
  * Read without the poll's ordering: the answer may be stale, which costs
  * one needless interrupt at most.
+ *
+ * With a jumbo MTU a ring holding fewer buffers than one frame spans is in
+ * a second such state, which this does not catch: QEMU then drops each
+ * frame and raises RXO (receiver overrun, unmasked), whose poll retries
+ * the refill. That recovers, at the cost of the frames dropped until an
+ * allocation succeeds.
  *
  * Return: true if every descriptor is the software's.
  */
@@ -244,11 +264,11 @@ bool e1k_rx_pending(struct e1k_ring *rx)
 	return READ_ONCE(e1k_rx_desc(rx, rx->next_to_clean)->status) & E1K_RXD_STAT_DD;
 }
 
-/* Hand one frame (@len bytes, already in @skb) to the stack. */
-static void e1k_receive_skb(struct e1k_adapter *adapter, struct sk_buff *skb,
-			    unsigned int len)
+/* Hand one frame, all of it in @skb, to the stack. */
+static void e1k_receive_skb(struct e1k_adapter *adapter, struct sk_buff *skb)
 {
 	struct e1k_ring *rx = &adapter->rx_ring;
+	unsigned int len = skb->len;	/* eth_type_trans() pulls the header */
 
 	skb->protocol = eth_type_trans(skb, adapter->netdev);
 	/* QEMU's e1000 offers no RX checksum offload (IXSM is always set) */
@@ -269,6 +289,9 @@ static void e1k_receive_skb(struct e1k_adapter *adapter, struct sk_buff *skb,
  * skb of its own size and its page stays in the ring, synced back for the
  * device, for e1k_rx_refill() to hand back as it is: no trip through the
  * pool, and the socket is charged a small skb's truesize, not a page's.
+ * Such an skb never GRO-merges with one built around pool pages (6.1's
+ * skb_gro_receive() refuses to mix pp_recycle skbs with others): a short
+ * TCP segment after full ones ends the GRO packet, rare in bulk transfers.
  * Returns NULL when no small skb can be had.
  */
 static struct sk_buff *e1k_rx_copy(struct e1k_adapter *adapter,
@@ -298,6 +321,14 @@ static struct sk_buff *e1k_rx_copy(struct e1k_adapter *adapter,
  * when the skb is freed (skb_mark_for_recycle()); its slot in the ring is
  * empty for e1k_rx_refill(). Returns NULL when no skb head can be had: the
  * pages stay in the ring.
+ *
+ * Not so with mode=irq or irq-drain: netif_rx() from the hard-IRQ handler
+ * may free the skb right there (backlog full), and 6.1's page_pool return
+ * path takes its ptr_ring's producer lock with spin_lock_bh(), which must
+ * not run in hard-IRQ context (a WARN, or a CPU spinning on a lock it
+ * holds). The pages then leave the pool with the skb
+ * (page_pool_release_page(): unmapped, no longer the pool's) and end in
+ * the page allocator when it is freed: no recycling in these two modes.
  */
 static struct sk_buff *e1k_rx_build(struct e1k_adapter *adapter,
 				    unsigned int first, unsigned int nbufs)
@@ -313,26 +344,36 @@ static struct sk_buff *e1k_rx_build(struct e1k_adapter *adapter,
 	va = page_address(page);
 	/* build_skb() writes only the tailroom: nothing to sync back on failure */
 	if (adapter->irq_mode)	/* hard IRQ: not the NAPI cache */
-		skb = build_skb(va, PAGE_SIZE);
+		skb = build_skb(va, E1K_RX_PAGE_SIZE);
 	else
-		skb = napi_build_skb(va, PAGE_SIZE);
+		skb = napi_build_skb(va, E1K_RX_PAGE_SIZE);
 	if (!skb)
 		return NULL;
-	skb_mark_for_recycle(skb);
+	if (!adapter->irq_mode)
+		skb_mark_for_recycle(skb);
 
 	for (n = 0; n < nbufs; n++, i = e1k_ring_next(rx, i)) {
 		page = rx->rx_buf[i].page;
+		/* e1k_rx_lengths_ok() checked it against E1K_RX_BUF_LEN */
 		len = le16_to_cpu(e1k_rx_desc(rx, i)->length);
 		dma_sync_single_range_for_cpu(dev, page_pool_get_dma_addr(page),
 					      E1K_RX_HEADROOM, len, DMA_FROM_DEVICE);
+		/* The range the CPU reads is synced: the unmap may skip it */
+		if (adapter->irq_mode)
+			page_pool_release_page(rx->page_pool, page);
 		rx->rx_buf[i].page = NULL;
 		if (!n) {
 			skb_reserve(skb, E1K_RX_HEADROOM);
 			__skb_put(skb, len);
 		} else {
 			skb_add_rx_frag(skb, n - 1, page, E1K_RX_HEADROOM, len,
-					PAGE_SIZE);
+					E1K_RX_PAGE_SIZE);
 		}
+	}
+	if (adapter->irq_mode) {
+		u64_stats_update_begin(&adapter->poll_syncp);
+		adapter->poll_stats.rx_pool_released += nbufs;
+		u64_stats_update_end(&adapter->poll_syncp);
 	}
 	return skb;
 }
@@ -341,7 +382,8 @@ static struct sk_buff *e1k_rx_build(struct e1k_adapter *adapter,
  * Take the frame that spans @nbufs descriptors from next_to_clean out of
  * the ring: copied when it is one buffer of at most copybreak bytes (or the
  * build fails), else built around its pages. Returns NULL if neither skb
- * can be had; the frame is then dropped and counted.
+ * can be had; the frame is then dropped and counted (rx_dropped), its
+ * pages left in the ring.
  */
 static struct sk_buff *e1k_rx_take(struct e1k_adapter *adapter,
 				   unsigned int nbufs)
@@ -360,7 +402,7 @@ static struct sk_buff *e1k_rx_take(struct e1k_adapter *adapter,
 	}
 	skb = e1k_rx_build(adapter, i, nbufs);
 	if (!skb) {
-		atomic64_inc(&adapter->events.rx_alloc_failed);
+		e1k_poll_stat_inc(adapter, &adapter->poll_stats.rx_dropped);
 		return NULL;
 	}
 	if (nbufs > 1)
@@ -391,6 +433,28 @@ static unsigned int e1k_rx_frame_span(const struct e1k_ring *rx, bool *eop)
 	}
 	*eop = false;
 	return E1K_RX_FRAME_BUFS_MAX;
+}
+
+/*
+ * Are the lengths the device wrote for the @nbufs parts of the frame at
+ * next_to_clean sane? Each part but the last fills its buffer, the last
+ * holds 1 to E1K_RX_BUF_LEN bytes, and the first at least an Ethernet
+ * header. QEMU keeps to this, but a length is the device's word: past a
+ * buffer, __skb_put() and skb_add_rx_frag() would hand the stack memory
+ * beyond the page.
+ */
+static bool e1k_rx_lengths_ok(const struct e1k_ring *rx, unsigned int nbufs)
+{
+	unsigned int i = rx->next_to_clean, n, len;
+
+	for (n = 1; n <= nbufs; n++, i = e1k_ring_next(rx, i)) {
+		len = le16_to_cpu(e1k_rx_desc(rx, i)->length);
+		if (n == 1 && len < ETH_HLEN)
+			return false;
+		if (n < nbufs ? len != E1K_RX_BUF_LEN : !len || len > E1K_RX_BUF_LEN)
+			return false;
+	}
+	return true;
 }
 
 /* Give the @nbufs descriptors from next_to_clean back to the software side */
@@ -425,7 +489,7 @@ int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 		struct e1k_rx_desc *last;
 		unsigned int nbufs;
 		struct sk_buff *skb;
-		bool eop;
+		bool eop = false;
 
 		nbufs = e1k_rx_frame_span(rx, &eop);
 		if (!nbufs)
@@ -446,10 +510,12 @@ int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 		} else if (last->errors & E1K_RXD_ERR_FRAME) {
 			/* 3.2.3.2: the errors are those of the whole frame */
 			e1k_poll_stat_inc(adapter, &adapter->poll_stats.rx_frame_errors);
+		} else if (unlikely(!e1k_rx_lengths_ok(rx, nbufs))) {
+			e1k_poll_stat_inc(adapter, &adapter->poll_stats.rx_length_errors);
 		} else {
 			skb = e1k_rx_take(adapter, nbufs);
 			if (skb)
-				e1k_receive_skb(adapter, skb, skb->len);
+				e1k_receive_skb(adapter, skb);
 		}
 
 		e1k_rx_advance(rx, nbufs);
