@@ -284,6 +284,10 @@ struct e1k_adapter {
 	struct e1k_poll_stats poll_stats;
 	struct u64_stats_sync poll_syncp;
 	struct e1k_event_stats events;
+#ifdef CONFIG_PAGE_POOL_STATS
+	/* the counters of the RX page_pools destroyed so far (RTNL) */
+	struct page_pool_stats rx_pool_stats_retired;
+#endif
 	struct e1k_hw_stats hw_stats;
 	spinlock_t hw_stats_lock;	/* hw_stats vs. the watchdog */
 
@@ -377,6 +381,14 @@ int e1k_clean_rx(struct e1k_adapter *adapter, int budget);
 bool e1k_rx_pending(struct e1k_ring *rx);
 bool e1k_rx_starved(const struct e1k_ring *rx);
 bool e1k_rx_kick(struct e1k_adapter *adapter);
+#ifdef CONFIG_PAGE_POOL_STATS
+void e1k_rx_pool_stats(struct e1k_adapter *adapter, u64 *data);
+#else
+/* No page_pool counters in this kernel (Debian's 6.1): nothing to show */
+static inline void e1k_rx_pool_stats(struct e1k_adapter *adapter, u64 *data)
+{
+}
+#endif
 
 /* e1k_itr.c: interrupt throttling, TX interrupt delay, adaptive-rx */
 void e1k_write_itr(struct e1k_adapter *adapter, u32 irqs_per_sec);

@@ -73,9 +73,37 @@ int e1k_rx_pool_create(struct e1k_adapter *adapter)
  */
 void e1k_rx_pool_destroy(struct e1k_adapter *adapter)
 {
-	page_pool_destroy(adapter->rx_ring.page_pool);
+	struct page_pool *pool = adapter->rx_ring.page_pool;
+
+#ifdef CONFIG_PAGE_POOL_STATS
+	/* ethtool -S goes on counting from here (e1k_rx_pool_stats()) */
+	if (pool)
+		page_pool_get_stats(pool, &adapter->rx_pool_stats_retired);
+#endif
+	page_pool_destroy(pool);
 	adapter->rx_ring.page_pool = NULL;
 }
+
+#ifdef CONFIG_PAGE_POOL_STATS
+/**
+ * e1k_rx_pool_stats - the page_pool's own counters, for ethtool -S
+ * @adapter: the adapter
+ * @data: where the page_pool_ethtool_stats_get_count() values go
+ *
+ * Every open creates a pool: the counters of those destroyed before are
+ * added, so that none goes backwards across a down and up.
+ *
+ * Context: process, RTNL held (no pool comes or goes meanwhile).
+ */
+void e1k_rx_pool_stats(struct e1k_adapter *adapter, u64 *data)
+{
+	struct page_pool_stats stats = adapter->rx_pool_stats_retired;
+
+	if (adapter->rx_ring.page_pool)
+		page_pool_get_stats(adapter->rx_ring.page_pool, &stats);
+	page_pool_ethtool_stats_get(data, &stats);
+}
+#endif
 
 /**
  * e1k_rx_release_buffers - give every page of the RX ring back to its pool
