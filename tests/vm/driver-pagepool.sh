@@ -52,11 +52,12 @@ new_pool
 rx_mbps=$(iperf3_json -t 5 -R | json_get '.end.sum_received.bits_per_second / 1e6 | round')
 pages=$(($(ethtool_stat "$IFACE" rx_pool_pages) - pages0))
 read -r hold _ < <(pools_down "$IFACE") || fail "MTU 1500: the pool kept pages in flight after down"
-# Recycled share measured 75-82 % over 3 runs (418-1184 Mb/s), bar 50 %:
-# the pool holds as many pages as the ring, and TCP's receive queue,
-# drained by the reader in bursts, overflows the pool's ptr_ring, whose
-# surplus goes back to the allocator. Without recycling it would be 0 %.
-((pages >= 5000 && hold * 2 <= pages)) ||
+# Recycled share measured 91-92 % over 4 runs (706-1378 Mb/s), bar 70 %
+# (21 points of margin for a busier host): TCP's receive queue, drained by
+# the reader in bursts, can still overflow the pool's ptr_ring (twice the
+# ring), whose surplus goes back to the allocator. It was 75-82 % over 3
+# runs with a ptr_ring the ring's size; without recycling it would be 0 %.
+((pages >= 5000 && hold * 10 <= pages * 3)) ||
 	fail "MTU 1500: the driver took $pages pages from its pool, the pool allocated $hold: not recycled"
 pass "MTU 1500, TCP peer->guest $rx_mbps Mb/s: $pages pages from the pool, $hold allocated ($((100 - hold * 100 / pages)) % recycled); at down 0 in flight"
 
@@ -73,8 +74,8 @@ bytes=$(json_get '.end.sum_received.bytes' <"$RESULTS/jumbo-iperf3.json")
 pools_down "$IFACE" >/dev/null || fail "MTU 9000: the pool kept pages in flight after down"
 # Full segments carry 8948 bytes (MSS 8960 less TCP timestamps) in one
 # 9014-byte frame of 5 buffers: at least 9 in 10 of bytes / 8948 must have
-# come in as multi-buffer frames (measured 1.006-1.013 times as many over
-# 2 runs: a few shorter frames above 2 KB count too; bar 0.9).
+# come in as multi-buffer frames (measured 1.005-1.013 times as many over
+# 6 runs: a few shorter frames above 2 KB count too; bar 0.9).
 frames=$((bytes / 8948))
 ((frames > 1000 && multi * 10 >= frames * 9)) ||
 	fail "MTU 9000: $multi multi-buffer frames for $bytes bytes (~$frames full frames)"
@@ -117,11 +118,16 @@ dropped=$(json_get '.counts.softnet.dropped' <"$RESULTS/irqdrain-measure.json")
 received=$(json_get '.counts.ethtool.rx_packets' <"$RESULTS/irqdrain-measure.json")
 released=$(json_get '.counts.ethtool.rx_pool_released' <"$RESULTS/irqdrain-measure.json")
 echo "irq-drain flood: peer sent $sent, driver received $received, released $released pages, backlog dropped $dropped, sink got $delivered"
+# The backlog dropped 3425-11550 of 20000 over 4 runs: any drop at all is
+# the precondition (skbs freed in hard IRQ), else the check proves nothing.
 ((dropped > 0)) || fail "irq-drain: the backlog dropped nothing: no skb was freed in hard IRQ, the check proves nothing"
-# One page per frame (1442 bytes, one buffer) leaves the pool; the two
-# counters are read one after the other, so a frame may fall between.
+# One page per frame (1442 bytes, one buffer) leaves the pool: equal in
+# all 4 runs (20006 each); the two counters are read one after the other,
+# so a frame may fall between.
 ((released >= received && released <= received + 2)) ||
 	fail "irq-drain: $received frames received, $released pages left the pool"
+# 8450-16575 of 20000 reached the sink over 4 runs: a performance figure
+# (the backlog of 1 drops the rest); the bar only says the path works.
 ((delivered > 0)) || fail "irq-drain: none of the $sent frames reached the sink"
 read -r hold _ < <(pools_down "$IFACE") || fail "irq-drain: the pool kept pages in flight after down"
 pass "mode=irq-drain copybreak=0: $received frames built in hard IRQ, $dropped freed there by the backlog, no warning; $delivered of $sent reached the sink; $released pages left the pool, at down 0 in flight ($hold allocated)"
