@@ -20,9 +20,9 @@
  * skbs, holds twice as many pages as the ring has descriptors: a reader
  * that drains a burst from its socket returns more pages at once than the
  * ring holds, and with room for only as many the surplus went back to the
- * page allocator, to be allocated and mapped again (75-82 % recycled in
- * tests/vm/driver-pagepool.sh, 91 % at twice). Idle, that is up to 8 KB
- * per descriptor kept. The pool maps each
+ * page allocator, to be allocated and mapped again (driver-pagepool.sh:
+ * 75-82 % recycled at the ring's size, 91-92 % at twice). The cost: up to
+ * two idle pages per descriptor. The pool maps each
  * page for the device once, when it first allocates it, and keeps it
  * mapped while it recycles it (PP_FLAG_DMA_MAP); a page coming back is
  * synced for the device over the part the NIC may write, from
