@@ -7,6 +7,7 @@
 #define _E1K_H_
 
 #include <linux/atomic.h>
+#include <linux/bpf.h>
 #include <linux/dim.h>
 #include <linux/ethtool.h>
 #include <linux/io.h>
@@ -15,6 +16,7 @@
 #include <linux/sizes.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <net/page_pool.h>
 
 #include "e1k_regs.h"
 
@@ -30,8 +32,51 @@
 #define E1K_RX_REFILL_BATCH	32
 /* An RX ring left without buffers is retried this often (jiffies) */
 #define E1K_RX_RETRY_DELAY	(HZ / 10)
-/* Frames up to this size are copied out and their buffer reused (copybreak) */
+/* copybreak= default: frames up to this size are copied, their page kept */
 #define E1K_RX_COPYBREAK	256
+
+/*
+ * Receive buffer layout: one order-0 page from the ring's page_pool per
+ * descriptor, laid out for XDP and build_skb():
+ *
+ *   0          E1K_RX_HEADROOM                            PAGE_SIZE
+ *   +----------+---------------------+--------+-----------------+
+ *   | headroom | the buffer the NIC  | unused | skb_shared_info |
+ *   |          | writes: BUF_LEN     |        | (tailroom)      |
+ *   +----------+---------------------+--------+-----------------+
+ *              ^ the descriptor's address
+ *
+ * The headroom is XDP_PACKET_HEADROOM, so an XDP program can push headers
+ * in front of the frame; the struct skb_shared_info that build_skb() puts
+ * at the end of the page takes the tailroom. RCTL.BSIZE (8254x SDM
+ * 13.4.22) offers 256..2048 bytes, or 4096..16384 with BSEX: 2048 is the
+ * largest that fits between the two in a 4 KB page.
+ */
+#define E1K_RX_PAGE_ORDER	0
+#define E1K_RX_PAGE_SIZE	(PAGE_SIZE << E1K_RX_PAGE_ORDER)
+#define E1K_RX_HEADROOM		(XDP_PACKET_HEADROOM + NET_IP_ALIGN)
+#define E1K_RX_TAILROOM		SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+#define E1K_RX_BUF_LEN		2048
+static_assert(E1K_RX_HEADROOM + E1K_RX_BUF_LEN + E1K_RX_TAILROOM <= E1K_RX_PAGE_SIZE);
+/*
+ * Jumbo frames span several buffers (multi-buffer): the NIC writes a frame
+ * longer than one buffer into consecutive descriptors, EOP on the last
+ * (8254x SDM 3.2.2, 3.2.3); the first buffer becomes the skb's head, the
+ * others its page fragments. Chosen over higher-order pool pages (16 KB
+ * for a 9000-byte MTU, 32 KB for the largest frame) because every buffer
+ * stays one order-0 page: no high-order allocation that fails once memory
+ * is fragmented, a ring of 256 holds 1 MB whatever the MTU (not 4-8 MB),
+ * a small frame at a jumbo MTU still takes one page, and the layout is the
+ * one XDP's multi-buffer frames (xdp_buff fragments) use.
+ *
+ * The longest frame the device writes with RCTL.LPE: QEMU's model takes up
+ * to 16384 bytes (hw/net/e1000.c), a little more than the 82540EM's own
+ * limit, E1K_MAX_FRAME, which the MTU is based on. A frame spans at most
+ * this many buffers; one without EOP within them is dropped as too long.
+ */
+#define E1K_RX_FRAME_MAX	SZ_16K
+#define E1K_RX_FRAME_BUFS_MAX	DIV_ROUND_UP(E1K_RX_FRAME_MAX, E1K_RX_BUF_LEN)
+static_assert(E1K_RX_FRAME_BUFS_MAX - 1 <= MAX_SKB_FRAGS);
 /*
  * TX buffer limit per descriptor: the data descriptor's length field is
  * wider, but QEMU's model reads only its low 16 bits (hw/net/e1000.c), so a
@@ -54,8 +99,13 @@
 /* ethtool -C tx-usecs: TIDV/TADV are 16 bits of 1.024 us; kept like rx-usecs */
 #define E1K_TX_USECS_MAX	10000
 
-/* 82540EM takes frames up to 16128 bytes (8254x SDM 13.4.22, RCTL.LPE) */
+/*
+ * The 82540EM takes frames up to 16128 bytes (8254x SDM 13.4.22, RCTL.LPE):
+ * the largest MTU is based on it (QEMU's model takes up to
+ * E1K_RX_FRAME_MAX)
+ */
 #define E1K_MAX_FRAME		16128
+static_assert(E1K_MAX_FRAME <= E1K_RX_FRAME_MAX);
 
 /*
  * Software counters of one ring, read with u64_stats. Only the ring's
@@ -77,9 +127,9 @@ struct e1k_tx_buffer {
 	u16 segs;
 };
 
+/* A receive buffer: a page of the ring's page_pool, mapped by the pool */
 struct e1k_rx_buffer {
-	struct sk_buff *skb;
-	dma_addr_t dma;
+	struct page *page;
 };
 
 struct e1k_ring {
@@ -98,7 +148,9 @@ struct e1k_ring {
 	/* TX: the checksum context last programmed (3.3.6), to skip repeats */
 	u16 ctx_csum_start;
 	u16 ctx_csum_offset;
-	/* RX: a frame spanning several descriptors is being discarded */
+	/* RX: the pool the buffers come from (one per RX ring) */
+	struct page_pool *page_pool;
+	/* RX: a frame spanning too many descriptors is being discarded */
 	bool rx_discarding;
 };
 
@@ -142,15 +194,28 @@ struct e1k_poll_stats {
 	u64 napi_budget_exhausted;
 	u64 napi_complete;
 	u64 rx_frame_errors;
-	u64 rx_length_errors;
+	u64 rx_length_errors;		/* bad descriptor lengths included */
+	u64 rx_dropped;			/* no skb for a good frame */
 	u64 tx_wake_queue;		/* TX cleaning restarted the queue */
+	/*
+	 * Receive buffers: frames copied out of their page (copybreak: the
+	 * page stays in the ring), frames that spanned several buffers
+	 * (jumbo), and with mode=irq or irq-drain the pages that left the
+	 * pool for the page allocator with their skb (e1k_rx_build()).
+	 */
+	u64 rx_copybreak;
+	u64 rx_multi_buffer;
+	u64 rx_pool_released;
 };
 
 /*
- * Rare events that happen in more than one context (open, the poll, xmit,
- * the TX watchdog, the link watchdog): atomics, no syncp.
+ * Counters written in more than one context (open, the poll, xmit, the TX
+ * watchdog, the link watchdog): atomics, no syncp. rx_pool_pages, the
+ * pages taken from the page_pool, is one: open fills the ring in process
+ * context, the poll refills it.
  */
 struct e1k_event_stats {
+	atomic64_t rx_pool_pages;
 	atomic64_t rx_alloc_failed;
 	atomic64_t dma_map_errors;
 	atomic64_t tx_stop_restart;	/* xmit stopped, then restarted at once */
@@ -173,6 +238,11 @@ struct e1k_sw_stats {
 	u64 rx_alloc_failed;
 	u64 rx_frame_errors;
 	u64 rx_length_errors;
+	u64 rx_dropped;
+	u64 rx_pool_pages;
+	u64 rx_pool_released;
+	u64 rx_copybreak;
+	u64 rx_multi_buffer;
 	u64 dma_map_errors;
 	u64 tx_restart_queue;		/* tx_wake_queue + tx_stop_restart */
 	u64 tx_timeouts;
@@ -190,7 +260,7 @@ struct e1k_adapter {
 	struct e1k_ring rx_ring;
 	unsigned int tx_ring_count;	/* configured sizes, applied at open */
 	unsigned int rx_ring_count;
-	unsigned int rx_buf_len;
+	unsigned int rx_copybreak;	/* copybreak= module parameter, bytes */
 	spinlock_t rctl_lock;		/* rctl and the RCTL register */
 	u32 rctl;			/* last value written to RCTL */
 	u32 itr;			/* interrupts/s, 0 = no throttling */
@@ -214,6 +284,10 @@ struct e1k_adapter {
 	struct e1k_poll_stats poll_stats;
 	struct u64_stats_sync poll_syncp;
 	struct e1k_event_stats events;
+#ifdef CONFIG_PAGE_POOL_STATS
+	/* the counters of the RX page_pools destroyed so far (RTNL) */
+	struct page_pool_stats rx_pool_stats_retired;
+#endif
 	struct e1k_hw_stats hw_stats;
 	spinlock_t hw_stats_lock;	/* hw_stats vs. the watchdog */
 
@@ -299,12 +373,22 @@ netdev_features_t e1k_features_check(struct sk_buff *skb, struct net_device *net
 				     netdev_features_t features);
 
 /* e1k_rx.c: receive */
-unsigned int e1k_rx_buf_len(unsigned int mtu);
+int e1k_rx_pool_create(struct e1k_adapter *adapter);
+void e1k_rx_pool_destroy(struct e1k_adapter *adapter);
+void e1k_rx_release_buffers(struct e1k_adapter *adapter);
 unsigned int e1k_configure_rx(struct e1k_adapter *adapter);
 int e1k_clean_rx(struct e1k_adapter *adapter, int budget);
 bool e1k_rx_pending(struct e1k_ring *rx);
 bool e1k_rx_starved(const struct e1k_ring *rx);
 bool e1k_rx_kick(struct e1k_adapter *adapter);
+#ifdef CONFIG_PAGE_POOL_STATS
+void e1k_rx_pool_stats(struct e1k_adapter *adapter, u64 *data);
+#else
+/* No page_pool counters in this kernel (Debian's 6.1): nothing to show */
+static inline void e1k_rx_pool_stats(struct e1k_adapter *adapter, u64 *data)
+{
+}
+#endif
 
 /* e1k_itr.c: interrupt throttling, TX interrupt delay, adaptive-rx */
 void e1k_write_itr(struct e1k_adapter *adapter, u32 irqs_per_sec);

@@ -28,7 +28,11 @@ struct e1k_stat {
 #define E1K_HW_STAT(_name, _field) \
 	{ _name, E1K_STAT_HW, offsetof(struct e1k_hw_stats, _field) }
 
-/* One table drives the names, the count and the values of ethtool -S. */
+/*
+ * One table drives the names, the count and the values of ethtool -S. The
+ * page_pool core's counters (rx_pp_*) follow the table's when the kernel
+ * has them (CONFIG_PAGE_POOL_STATS), in the core's order.
+ */
 static const struct e1k_stat e1k_stats[] = {
 	E1K_RING_STAT("rx_packets", rx.packets),
 	E1K_RING_STAT("rx_bytes", rx.bytes),
@@ -41,6 +45,11 @@ static const struct e1k_stat e1k_stats[] = {
 	E1K_SW_STAT(rx_alloc_failed),
 	E1K_SW_STAT(rx_frame_errors),
 	E1K_SW_STAT(rx_length_errors),
+	E1K_SW_STAT(rx_dropped),
+	E1K_SW_STAT(rx_pool_pages),
+	E1K_SW_STAT(rx_pool_released),
+	E1K_SW_STAT(rx_copybreak),
+	E1K_SW_STAT(rx_multi_buffer),
 	E1K_SW_STAT(dma_map_errors),
 	E1K_SW_STAT(tx_restart_queue),
 	E1K_SW_STAT(tx_timeouts),
@@ -202,7 +211,7 @@ static int e1k_get_sset_count(struct net_device *netdev, int sset)
 {
 	switch (sset) {
 	case ETH_SS_STATS:
-		return ARRAY_SIZE(e1k_stats);
+		return ARRAY_SIZE(e1k_stats) + page_pool_ethtool_stats_get_count();
 	case ETH_SS_TEST:
 		return e1k_self_test_count();
 	default:
@@ -219,6 +228,7 @@ static void e1k_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 		for (i = 0; i < ARRAY_SIZE(e1k_stats); i++)
 			memcpy(data + i * ETH_GSTRING_LEN, e1k_stats[i].name,
 			       ETH_GSTRING_LEN);
+		page_pool_ethtool_stats_get_strings(data + i * ETH_GSTRING_LEN);
 		break;
 	case ETH_SS_TEST:
 		e1k_self_test_strings(data);
@@ -246,6 +256,7 @@ static void e1k_get_ethtool_stats(struct net_device *netdev,
 
 		data[i] = *(const u64 *)(base + e1k_stats[i].offset);
 	}
+	e1k_rx_pool_stats(adapter, data + i);
 }
 
 /* ethtool -d: the control, interrupt and ring registers (not read-to-clear) */

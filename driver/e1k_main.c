@@ -57,6 +57,20 @@ static unsigned int weight = NAPI_POLL_WEIGHT;
 module_param(weight, uint, 0444);
 MODULE_PARM_DESC(weight, "NAPI weight (poll budget), 1..64 (default 64)");
 
+/*
+ * Copybreak: received frames up to this many bytes are copied into a small
+ * skb and their page stays in the ring (e1k_rx_copy()); 0 turns it off.
+ * It still pays on page_pool. Measured (TCG, 2 vCPU, scripts/bench-guest,
+ * copybreak=256 and 0 in interleaved VM runs, 2 pairs on a loaded host): a
+ * 64-byte UDP flood at 40k pps (napi-blast), datagrams the application got
+ * 38.5k-39.3k/s vs 24.9k-31.8k/s, as a page-backed skb charges the socket
+ * 4 KB per datagram and its buffer overflows; TCP peer->guest 418-498 vs
+ * 486-587 Mb/s, where no frame is copied (the spread is TCG's).
+ */
+static unsigned int copybreak = E1K_RX_COPYBREAK;
+module_param(copybreak, uint, 0444);
+MODULE_PARM_DESC(copybreak, "Copy received frames up to this many bytes, 0..2048 (default 256; 0 = off)");
+
 #define E1K_ITR_MIN	100
 #define E1K_ITR_MAX	100000
 
@@ -110,6 +124,7 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	adapter->pdev = pdev;
 	adapter->tx_ring_count = tx_ring_size;
 	adapter->rx_ring_count = rx_ring_size;
+	adapter->rx_copybreak = copybreak;
 	adapter->irq_drain = !strcmp(mode, "irq-drain");
 	adapter->irq_mode = adapter->irq_drain || !strcmp(mode, "irq");
 	adapter->itr = adapter->irq_mode ? 0 : itr;
@@ -249,6 +264,11 @@ static int __init e1k_init(void)
 	if (weight < 1 || weight > NAPI_POLL_WEIGHT) {
 		pr_err(E1K_DRV_NAME ": weight=%u is invalid: use 1..%u\n",
 		       weight, NAPI_POLL_WEIGHT);
+		return -EINVAL;
+	}
+	if (copybreak > E1K_RX_BUF_LEN) {
+		pr_err(E1K_DRV_NAME ": copybreak=%u is invalid: use 0..%u bytes\n",
+		       copybreak, E1K_RX_BUF_LEN);
 		return -EINVAL;
 	}
 	e1k_debugfs_register();

@@ -55,7 +55,6 @@ static int e1k_up(struct e1k_adapter *adapter)
 	unsigned int filled;
 	int err;
 
-	adapter->rx_buf_len = e1k_rx_buf_len(netdev->mtu);
 	e1k_setup_link(adapter);
 	e1k_write_rar(adapter, 0, netdev->dev_addr);
 	e1k_configure_tx(adapter);

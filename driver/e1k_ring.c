@@ -62,10 +62,11 @@ static void e1k_free_ring(struct e1k_adapter *adapter, struct e1k_ring *ring)
 }
 
 /**
- * e1k_setup_rings - allocate both descriptor rings and their buffer arrays
+ * e1k_setup_rings - allocate both descriptor rings, their buffer arrays and
+ * the RX ring's page_pool
  * @adapter: the adapter; uses tx_ring_count and rx_ring_count
  *
- * Return: 0 or -ENOMEM (nothing left allocated).
+ * Return: 0 or a negative errno (nothing left allocated).
  */
 int e1k_setup_rings(struct e1k_adapter *adapter)
 {
@@ -79,19 +80,26 @@ int e1k_setup_rings(struct e1k_adapter *adapter)
 			     sizeof(struct e1k_rx_buffer));
 	if (err)
 		goto err_free_tx_ring;
+	err = e1k_rx_pool_create(adapter);
+	if (err)
+		goto err_free_rx_ring;
 	return 0;
 
+err_free_rx_ring:
+	e1k_free_ring(adapter, &adapter->rx_ring);
 err_free_tx_ring:
 	e1k_free_ring(adapter, &adapter->tx_ring);
 	return err;
 }
 
 /**
- * e1k_free_rings - free what e1k_setup_rings() allocated
- * @adapter: the adapter; the rings must have been cleaned
+ * e1k_free_rings - free what e1k_setup_rings() allocated, in reverse
+ * @adapter: the adapter; the rings must have been cleaned (every page back
+ *	     in the pool, e1k_clean_rings())
  */
 void e1k_free_rings(struct e1k_adapter *adapter)
 {
+	e1k_rx_pool_destroy(adapter);
 	e1k_free_ring(adapter, &adapter->rx_ring);
 	e1k_free_ring(adapter, &adapter->tx_ring);
 }
@@ -103,7 +111,6 @@ void e1k_free_rings(struct e1k_adapter *adapter)
 void e1k_clean_rings(struct e1k_adapter *adapter)
 {
 	struct e1k_ring *tx = &adapter->tx_ring, *rx = &adapter->rx_ring;
-	struct device *dev = &adapter->pdev->dev;
 	unsigned int i;
 
 	for (i = 0; tx->tx_buf && i < tx->count; i++) {
@@ -115,16 +122,7 @@ void e1k_clean_rings(struct e1k_adapter *adapter)
 	}
 	netdev_reset_queue(adapter->netdev);
 
-	for (i = 0; rx->rx_buf && i < rx->count; i++) {
-		struct e1k_rx_buffer *buf = &rx->rx_buf[i];
-
-		if (!buf->skb)
-			continue;
-		dma_unmap_single(dev, buf->dma, adapter->rx_buf_len,
-				 DMA_FROM_DEVICE);
-		dev_kfree_skb_any(buf->skb);
-		buf->skb = NULL;
-	}
+	e1k_rx_release_buffers(adapter);
 	if (tx->desc)
 		memset(tx->desc, 0, tx->size);
 	if (rx->desc)

@@ -53,6 +53,11 @@ void e1k_stats_snapshot(struct e1k_adapter *adapter, struct e1k_sw_stats *out)
 	out->napi_complete = poll.napi_complete;
 	out->rx_frame_errors = poll.rx_frame_errors;
 	out->rx_length_errors = poll.rx_length_errors;
+	out->rx_dropped = poll.rx_dropped;
+	out->rx_pool_pages = atomic64_read(&ev->rx_pool_pages);
+	out->rx_pool_released = poll.rx_pool_released;
+	out->rx_copybreak = poll.rx_copybreak;
+	out->rx_multi_buffer = poll.rx_multi_buffer;
 	out->rx_alloc_failed = atomic64_read(&ev->rx_alloc_failed);
 	out->dma_map_errors = atomic64_read(&ev->dma_map_errors);
 	out->tx_restart_queue = poll.tx_wake_queue + atomic64_read(&ev->tx_stop_restart);
@@ -78,6 +83,7 @@ void e1k_get_stats64(struct net_device *netdev, struct rtnl_link_stats64 *stats)
 	stats->tx_packets = sw.tx.packets;
 	stats->tx_bytes = sw.tx.bytes;
 	stats->tx_dropped = sw.tx_dropped;
+	stats->rx_dropped = sw.rx_dropped;
 	stats->rx_length_errors = sw.rx_length_errors;
 	stats->rx_frame_errors = sw.rx_frame_errors;
 
