@@ -1,6 +1,8 @@
 #!/bin/bash
 # napi-xdp, our own XDP program (userspace/bpf/napi_xdp.bpf.c), in the guest
-# on the e1000 NIC in generic mode (no native XDP needed from the driver):
+# on the e1000 NIC, in generic mode on the in-tree e1000 (no native XDP
+# needed from the driver) and native on e1k_napi (a header line with
+# driver=ours is added once its native XDP is in):
 # the peer sends two bounded UDP flows at once, one to the port napi-xdp
 # drops, one to a port it passes. Judged against sources napi-xdp does not
 # control: the peer's sent counts (napi-blast), QEMU's frame count (ethtool
@@ -14,7 +16,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/checks.sh"
-require_env IFACE PEER GUEST_IP NAPILAB_ROOT NAPILAB_BUILD RESULTS
+require_env IFACE PEER GUEST_IP NAPILAB_ROOT NAPILAB_BUILD NAPILAB_DRIVER RESULTS
 xdp=$NAPILAB_BUILD/userspace/bpf/napi-xdp
 net=$NAPILAB_BUILD/userspace/net
 [[ -x $xdp ]] || fail "$xdp is missing: run 'make userspace' (needs clang, bpftool, libbpf-dev)"
@@ -24,6 +26,10 @@ pass_port=9002
 # below what the guest takes in without loss under TCG (net-udp-blast: 5k/s).
 rate=1000
 seconds=4
+# The mode, and how ip link names it.
+mode=generic link_word=xdpgeneric
+[[ $NAPILAB_DRIVER == ours ]] && mode=native link_word=xdpdrv
+echo "XDP mode: $mode (driver $NAPILAB_DRIVER)"
 
 # xdp_attached - "ip link show" names an XDP program on the NIC (xdp,
 # xdpgeneric, xdpdrv or xdpoffload).
@@ -63,7 +69,7 @@ sink "$drop_port"
 drop_sink=$!
 sink "$pass_port"
 pass_sink=$!
-"$xdp" -i "$IFACE" --mode generic --drop-udp-port "$drop_port" --interval 1s --duration 40s --json \
+"$xdp" -i "$IFACE" --mode "$mode" --drop-udp-port "$drop_port" --interval 1s --duration 40s --json \
 	>"$RESULTS/xdp.jsonl" 2>"$RESULTS/xdp.log" &
 counter=$!
 trap 'kill "$drop_sink" "$pass_sink" "$counter" 2>/dev/null || true' EXIT
@@ -71,7 +77,7 @@ wait_listening "$RESULTS/sink-$drop_port.log" "$drop_sink" || fail "no sink on p
 wait_listening "$RESULTS/sink-$pass_port.log" "$pass_sink" || fail "no sink on port $pass_port"
 wait_listening "$RESULTS/xdp.log" "$counter" attached || fail "napi-xdp did not attach"
 cat "$RESULTS/xdp.log"
-ip link show dev "$IFACE" | grep -q xdpgeneric || fail "ip link shows no xdpgeneric on $IFACE: $(ip link show dev "$IFACE")"
+ip link show dev "$IFACE" | grep -q -w "$link_word" || fail "ip link shows no $link_word on $IFACE: $(ip link show dev "$IFACE")"
 
 # Both flows at once, with the guest's counters (QEMU's frame count, the
 # kernel's UDP datagrams) over the same window: napi-measure runs this.
@@ -109,6 +115,7 @@ got_pass=$(json_get .sequence.delivered <"$RESULTS/sink-$pass_port.json")
 total=$RESULTS/xdp.total.json
 jq -c 'select(.kind == "total")' "$RESULTS/xdp.jsonl" >"$total"
 [[ -s $total ]] || fail "napi-xdp printed no total: $(tail -n 3 "$RESULTS/xdp.jsonl")"
+[[ $(json_get .mode <"$total") == "$mode" ]] || fail "napi-xdp reports mode $(json_get .mode <"$total"), asked $mode"
 dropped=$(json_get .dropped.frames <"$total")
 udp=$(json_get .udp.frames <"$total")
 frames=$(json_get .all.frames <"$total")
@@ -140,15 +147,15 @@ agree "napi-xdp's frames vs QEMU's frame count" "$nic_rx" "$frames" 1 20
 pass "dropped $dropped of $sent_drop to :$drop_port (its socket got none); :$pass_port got $got_pass of $sent_pass; UDP $udp"
 
 # ---- the end, however it comes ---------------------------------------------------
-"$xdp" -i "$IFACE" --mode generic --interval 0.5s --duration 1s --json >"$RESULTS/xdp-short.jsonl" 2>/dev/null ||
+"$xdp" -i "$IFACE" --mode "$mode" --interval 0.5s --duration 1s --json >"$RESULTS/xdp-short.jsonl" 2>/dev/null ||
 	fail "napi-xdp --duration 1s failed"
 jq -e -s 'map(select(.kind == "total")) | length == 1' "$RESULTS/xdp-short.jsonl" >/dev/null ||
 	fail "napi-xdp --duration 1s printed no total: $(cat "$RESULTS/xdp-short.jsonl")"
 ! xdp_attached || fail "napi-xdp --duration 1s left XDP on $IFACE"
-"$xdp" -i "$IFACE" --mode generic --json >/dev/null 2>"$RESULTS/xdp-kill.log" &
+"$xdp" -i "$IFACE" --mode "$mode" --json >/dev/null 2>"$RESULTS/xdp-kill.log" &
 victim=$!
 wait_listening "$RESULTS/xdp-kill.log" "$victim" attached || fail "napi-xdp did not attach"
-rc=$(exit_of "$xdp" -i "$IFACE" --mode generic --duration 1)
+rc=$(exit_of "$xdp" -i "$IFACE" --mode "$mode" --duration 1)
 ((rc == 1)) || fail "a second napi-xdp on $IFACE: exit $rc, expected 1"
 grep -q "already has an XDP program" "$RESULTS/last-stderr.txt" ||
 	fail "the second napi-xdp's refusal: $(cat "$RESULTS/last-stderr.txt")"
