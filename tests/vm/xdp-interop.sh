@@ -9,7 +9,7 @@
 # e1000, which has no XDP of its own; native on e1k_napi (a header line
 # with driver=ours is added once its native XDP is in: the cases then run
 # native and must pass there).
-# Guest time 35-36 s, the VM 36-37 s (2 runs with all four xdp-bench cases).
+# Guest time 35-36 s, the VM 36-37 s (3 runs with all four xdp-bench cases).
 # napilab-vm: nic=e1000 driver=inbox timeout=150 smp=1
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -70,7 +70,7 @@ bench_case() {
 # ("IN->OUT N rx/s" for redirect) but
 # the last (cut by the SIGINT) within 5 %. Measured back to back (smp 1,
 # generic mode, 5k/s offered), xdp-bench's median vs the peer's pps: drop
-# 0-4 apart (5 runs), pass 1-3 (5 runs), tx 0 and redirect 0-1 (2 runs);
+# 0-4 apart (6 runs), pass 1-3 (6 runs), tx 0 and redirect 0-2 (3 runs);
 # 5 % = 250 pps of margin. Native on e1k_napi (branch xdp, 1 run): drop 2,
 # pass 1 apart.
 # (xdp-tools 1.3.1's pass prints the banner of tx, "Hairpinning (XDP_TX)":
@@ -98,7 +98,7 @@ wait "$sink" || fail "napi-sink failed: $(cat "$RESULTS/sink.log")"
 rate_check pass
 sent=$(json_get .packets <"$RESULTS/bench-pass.blast.json")
 got=$(json_get .sequence.delivered <"$RESULTS/sink.json")
-# Measured 30000 of 30000 in every run (5 generic, 1 native); 1 % is the
+# Measured 30000 of 30000 in every run (6 generic, 1 native); 1 % is the
 # issue's bar.
 agree "the socket behind xdp-bench pass vs the peer's datagrams" "$sent" "$got" 1 0
 pass "xdp-bench pass ($mode) reports the peer's rate and the socket got $got of $sent"
