@@ -26,6 +26,7 @@ expect_match "depmod is left to the target under a DESTDIR" "DESTDIR set: depmod
 
 tools=(napi-sink napi-blast napi-pingpong napitop napi-iperf napi-measure)
 [[ -x $build/userspace/bpf/napi-observe ]] && tools+=(napi-observe)
+[[ -x $build/userspace/bpf/napi-xdp ]] && tools+=(napi-xdp)
 expected=("lib/modules/$abi/extra/e1k_napi.ko")
 for tool in "${tools[@]}"; do
 	expected+=("usr/bin/$tool" "usr/share/man/man1/$tool.1")

@@ -5,15 +5,12 @@
 #include <net/if.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <charconv>
-#include <cstdarg>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <utility>
 
+#include "libbpf_util.hpp"
 #include "napi_observer.skel.h"
 #include "napilab/interrupts.hpp"
 #include "napilab/netdev.hpp"
@@ -24,35 +21,16 @@ namespace {
 
 constexpr const char* kBtfPath = "/sys/kernel/btf/vmlinux";
 
-// The per-CPU map values are copied in 8-byte slots.
-static_assert(sizeof(napi_obs_counters) % 8 == 0);
-
-std::atomic<bool> libbpf_log_enabled{false};
-
-int libbpf_print(enum libbpf_print_level /*level*/, const char* format, va_list args) {
-  if (!libbpf_log_enabled.load(std::memory_order_relaxed)) {
-    return 0;
-  }
-  return std::vfprintf(stderr, format, args);
-}
-
-std::string errno_text(int err) { return std::strerror(err < 0 ? -err : err); }
+using detail::errno_text;
 
 // Why loading or attaching failed, in words that say what to do.
 std::string explain(const std::string& step, int err) {
-  err = err < 0 ? -err : err;
-  std::string why = step + ": " + errno_text(err);
-  if (err == EPERM || err == EACCES) {
-    why += geteuid() != 0 ? " - not root: BPF needs root (CAP_BPF and CAP_PERFMON)"
-                          : " - the kernel refused BPF (lockdown or a security module?)";
-  } else if (err == ENOENT && step.find("attach") != std::string::npos) {
-    why +=
-        " - the tracepoint is missing, or tracefs is not mounted"
-        " (mount -t tracefs nodev /sys/kernel/tracing)";
-  } else {
-    why += " (napi-observe --verbose shows libbpf's log)";
+  if ((err == ENOENT || err == -ENOENT) && step.find("attach") != std::string::npos) {
+    return step + ": " + errno_text(err) +
+           " - the tracepoint is missing, or tracefs is not mounted"
+           " (mount -t tracefs nodev /sys/kernel/tracing)";
   }
-  return why;
+  return detail::explain("napi-observe", step, err);
 }
 
 // The interface's index and IRQ lines: the numbers from sysfs, each checked
@@ -119,12 +97,10 @@ NapiObserver::NapiObserver(NapiObserver&&) noexcept = default;
 NapiObserver& NapiObserver::operator=(NapiObserver&&) noexcept = default;
 NapiObserver::~NapiObserver() = default;
 
-void NapiObserver::set_libbpf_log(bool enabled) {
-  libbpf_log_enabled.store(enabled, std::memory_order_relaxed);
-}
+void NapiObserver::set_libbpf_log(bool enabled) { detail::set_libbpf_log(enabled); }
 
 Result<NapiObserver> NapiObserver::attach(const std::string& iface) {
-  libbpf_set_print(libbpf_print);
+  detail::route_libbpf_log();
   auto target = find_target(iface);
   if (!target) {
     return target.error();
@@ -205,23 +181,13 @@ Result<NapiObserver::Skeleton> NapiObserver::load(const ObserverTarget& target,
 }
 
 Result<ObserverSnapshot> NapiObserver::take() const {
-  const int cpus = libbpf_num_possible_cpus();
-  if (cpus <= 0) {
-    return Error{"cannot count the possible CPUs: " + errno_text(cpus)};
-  }
-  std::vector<napi_obs_counters> per_cpu(static_cast<std::size_t>(cpus));
-  const __u32 key = target_.ifindex;
   ObserverSnapshot snapshot;
   snapshot.when = std::chrono::steady_clock::now();
-  const int err = bpf_map__lookup_elem(skeleton_->maps.counters, &key, sizeof key, per_cpu.data(),
-                                       per_cpu.size() * sizeof(napi_obs_counters), 0);
-  if (err == -ENOENT) {
-    return snapshot;  // no event yet
+  auto per_cpu = detail::read_per_cpu<napi_obs_counters>(skeleton_->maps.counters, target_.ifindex);
+  if (!per_cpu) {
+    return per_cpu.error();
   }
-  if (err != 0) {
-    return Error{"cannot read the counters map: " + errno_text(err)};
-  }
-  snapshot.counters = sum_per_cpu(per_cpu);
+  snapshot.counters = sum_per_cpu(per_cpu.value());  // zero before the first event
   return snapshot;
 }
 

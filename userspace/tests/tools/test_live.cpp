@@ -1,4 +1,5 @@
-// Intervals, the one sampling loop of the live views, over a fake source.
+// Intervals, the one sampling loop of the live views, over a fake source,
+// and the loops that step it.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -59,6 +60,40 @@ TEST(Intervals, EachIntervalIsTheDeltaToThePreviousSnapshot) {
   auto gone = intervals.value().next();
   ASSERT_FALSE(gone.ok());
   EXPECT_EQ(gone.error().message, "source gone");
+}
+
+TEST(Intervals, TheTotalRunsFromTheStartToTheLastInterval) {
+  auto intervals = napilab::Intervals<fake::Source>::start(fake::Source({10, 15, 40}));
+  ASSERT_TRUE(intervals.ok());
+  EXPECT_EQ(intervals.value().total().count, 0);
+  ASSERT_TRUE(intervals.value().next().ok());
+  ASSERT_TRUE(intervals.value().next().ok());
+  EXPECT_EQ(intervals.value().total().count, 30);
+  EXPECT_DOUBLE_EQ(intervals.value().total().seconds, 2.0);
+}
+
+// The steps of run_intervals_for are set by its deadlines, not by how long
+// the sleeps took: the same count on a loaded machine.
+TEST(RunIntervalsFor, StepsEveryIntervalAndTheCutLastOne) {
+  napilab::g_stop_requested = 0;
+  int steps = 0;
+  EXPECT_EQ(napilab::run_intervals_for(0.1, 0.25, [&] { return ++steps > 0; }), 0);
+  EXPECT_EQ(steps, 3);  // at 0.1, 0.2 and 0.25 s
+}
+
+TEST(RunIntervalsFor, AStopRequestEndsItAfterOneStep) {
+  napilab::g_stop_requested = 1;
+  int steps = 0;
+  EXPECT_EQ(napilab::run_intervals_for(3600, 0, [&] { return ++steps > 0; }), 0);
+  EXPECT_EQ(steps, 1);
+  napilab::g_stop_requested = 0;
+}
+
+TEST(RunIntervalsFor, AFailedStepEndsItWithExit1) {
+  napilab::g_stop_requested = 0;
+  int steps = 0;
+  EXPECT_EQ(napilab::run_intervals_for(0.1, 10, [&] { return ++steps < 2; }), 1);
+  EXPECT_EQ(steps, 2);
 }
 
 TEST(Intervals, ASourceThatCannotStartIsAnError) {

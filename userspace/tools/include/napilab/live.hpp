@@ -1,4 +1,4 @@
-// What the live views (napitop, napi-observe) share: the options -i IFACE,
+// What the live views (napitop, napi-observe, napi-xdp) share: the options -i IFACE,
 // -d SECONDS, -n COUNT, --json; Intervals, the rates between each snapshot
 // of a counter source and the one before; and the loop that steps once per
 // interval. Header-only: the tools that include it link CLI11 and fmt.
@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -15,6 +16,7 @@
 
 #include "napilab/cli.hpp"
 #include "napilab/result.hpp"
+#include "napilab/stop_signal.hpp"
 
 namespace napilab {
 
@@ -78,18 +80,21 @@ class Intervals {
     return rates;
   }
 
+  // The rates from start() to the end of the last interval: the total.
+  [[nodiscard]] Rates total() const { return rates_between(first_, previous_); }
+
   // Seconds from start() to the end of the last interval.
   [[nodiscard]] double elapsed() const {
-    return std::chrono::duration<double>(previous_.when - start_).count();
+    return std::chrono::duration<double>(previous_.when - first_.when).count();
   }
   [[nodiscard]] const Source& source() const { return source_; }
 
  private:
   Intervals(Source source, Snapshot first)
-      : source_(std::move(source)), previous_(std::move(first)), start_(previous_.when) {}
+      : source_(std::move(source)), first_(first), previous_(std::move(first)) {}
   Source source_;
+  Snapshot first_;
   Snapshot previous_;
-  std::chrono::steady_clock::time_point start_;
 };
 
 // Sleeps an interval and calls step(), options.count times (or until
@@ -107,6 +112,34 @@ int run_every_interval(const LiveOptions& options, Step step) {
     }
   }
   return 0;
+}
+
+// Calls step() at the end of every interval of `interval` seconds until
+// `duration` seconds have passed (0: no limit) or SIGINT/SIGTERM asked to
+// stop (install_stop_handlers()); an interval cut short by either is
+// stepped too, so nothing counted goes unreported. The signal is seen
+// within 0.1 s. Returns 0, or 1 once step() returns false or stdout is
+// closed.
+template <typename Step>
+int run_intervals_for(double interval, double duration, Step step) {
+  using clock = std::chrono::steady_clock;
+  const auto seconds = [](double s) {
+    return std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s));
+  };
+  const auto start = clock::now();
+  const auto end = duration > 0 ? start + seconds(duration) : clock::time_point::max();
+  for (long n = 1;; ++n) {
+    const auto next = std::min(start + seconds(interval * static_cast<double>(n)), end);
+    while (!stop_requested() && clock::now() < next) {
+      std::this_thread::sleep_for(std::min<clock::duration>(next - clock::now(), seconds(0.1)));
+    }
+    if (!step() || std::fflush(stdout) != 0) {
+      return 1;
+    }
+    if (stop_requested() || next >= end) {
+      return 0;
+    }
+  }
 }
 
 }  // namespace napilab
