@@ -242,7 +242,7 @@ static int e1k_tx_tso(struct e1k_ring *tx, struct sk_buff *skb, u32 *popts,
 }
 
 /**
- * e1k_tx_put_desc - write one legacy-free data descriptor (8254x SDM 3.3.7)
+ * e1k_tx_put_desc - write one TCP/IP data descriptor (8254x SDM 3.3.7)
  * @tx: the TX ring
  * @i: the slot
  * @dma: the buffer

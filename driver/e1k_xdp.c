@@ -395,7 +395,7 @@ static int e1k_xdp_setup_prog(struct e1k_adapter *adapter, struct bpf_prog *prog
 {
 	struct bpf_prog *old;
 
-	if (adapter->irq_mode) {
+	if (prog && adapter->irq_mode) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "XDP needs NAPI: mode=irq and mode=irq-drain receive in hard-IRQ context; reload with mode=napi");
 		return -EOPNOTSUPP;
