@@ -98,9 +98,9 @@ static_assert(E1K_RX_FRAME_BUFS_MAX - 1 <= MAX_SKB_FRAGS);
 /* 82540EM takes frames up to 16128 bytes (8254x SDM 13.4.22, RCTL.LPE) */
 #define E1K_MAX_FRAME		16128
 /*
- * XDP sees one receive buffer per frame (no multi-buffer programs): the
- * largest MTU whose frames, VLAN tag included, fit in one (the CRC is
- * stripped, RCTL.SECRC).
+ * An XDP program without frags support sees one receive buffer per frame:
+ * the largest MTU whose frames, VLAN tag included, fit in one (the CRC is
+ * stripped, RCTL.SECRC). Programs with frags support take any MTU.
  */
 #define E1K_XDP_MAX_MTU		(E1K_RX_BUF_LEN - VLAN_ETH_HLEN)
 

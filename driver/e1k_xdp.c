@@ -128,7 +128,10 @@ static int e1k_xdp_tx_frame(struct e1k_adapter *adapter, struct xdp_buff *xdp)
 static struct sk_buff *e1k_xdp_build_skb(struct e1k_adapter *adapter,
 					 struct xdp_buff *xdp)
 {
+	struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(xdp);
 	unsigned int metasize = xdp->data - xdp->data_meta;
+	/* build_skb() clears nr_frags; the fragments themselves stay */
+	u8 nr_frags = xdp_buff_has_frags(xdp) ? sinfo->nr_frags : 0;
 	struct sk_buff *skb;
 
 	skb = napi_build_skb(xdp->data_hard_start, xdp->frame_sz);
@@ -139,7 +142,65 @@ static struct sk_buff *e1k_xdp_build_skb(struct e1k_adapter *adapter,
 	__skb_put(skb, xdp->data_end - xdp->data);
 	if (metasize)
 		skb_metadata_set(skb, metasize);
+	if (nr_frags)
+		xdp_update_skb_shared_info(skb, nr_frags, sinfo->xdp_frags_size,
+					   nr_frags * PAGE_SIZE,
+					   xdp_buff_is_frag_pfmemalloc(xdp));
 	return skb;
+}
+
+/*
+ * A frame of several buffers (multi-buffer XDP, for a program loaded with
+ * frags support): the first page is the xdp_buff, the others its
+ * fragments, listed in the skb_shared_info at the end of the first page
+ * (where build_skb() will find them), each synced for the CPU. Returns the
+ * bytes in the fragments.
+ */
+static unsigned int e1k_xdp_add_frags(struct e1k_adapter *adapter,
+				      struct xdp_buff *xdp, unsigned int nbufs)
+{
+	struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(xdp);
+	struct e1k_ring *rx = &adapter->rx_ring;
+	unsigned int i = rx->next_to_clean, n;
+
+	sinfo->nr_frags = 0;
+	sinfo->xdp_frags_size = 0;
+	for (n = 1; n < nbufs; n++) {
+		skb_frag_t *frag = &sinfo->frags[sinfo->nr_frags++];
+		struct page *page;
+		unsigned int len;
+
+		i = e1k_ring_next(rx, i);
+		page = rx->rx_buf[i].page;
+		len = le16_to_cpu(e1k_xdp_rx_desc(rx, i)->length);
+		dma_sync_single_range_for_cpu(&adapter->pdev->dev,
+					      page_pool_get_dma_addr(page),
+					      E1K_RX_HEADROOM, len, DMA_BIDIRECTIONAL);
+		__skb_frag_set_page(frag, page);
+		skb_frag_off_set(frag, E1K_RX_HEADROOM);
+		skb_frag_size_set(frag, len);
+		sinfo->xdp_frags_size += len;
+		if (page_is_pfmemalloc(page))
+			xdp_buff_set_frag_pfmemalloc(xdp);
+		/* The frame's now, whatever the verdict */
+		rx->rx_buf[i].page = NULL;
+	}
+	xdp_buff_set_frags_flag(xdp);
+	return sinfo->xdp_frags_size;
+}
+
+/* Give a dropped frame's fragments back to the pool (direct: NAPI context) */
+static void e1k_xdp_put_frags(struct e1k_adapter *adapter, struct xdp_buff *xdp)
+{
+	struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(xdp);
+	unsigned int f;
+
+	if (!xdp_buff_has_frags(xdp))
+		return;
+	/* What the program left: bpf_xdp_adjust_tail() frees what it cuts */
+	for (f = 0; f < sinfo->nr_frags; f++)
+		page_pool_put_full_page(adapter->rx_ring.page_pool,
+					skb_frag_page(&sinfo->frags[f]), true);
 }
 
 /**
@@ -149,11 +210,13 @@ static struct sk_buff *e1k_xdp_build_skb(struct e1k_adapter *adapter,
  * @nbufs: how many descriptors the frame spans (whole and error-free)
  * @poll: this poll's tally of verdicts and pending work
  *
- * The program sees the frame in its page, before any skb exists; no
- * copybreak. Whatever the verdict, the frame's page leaves the ring slot
- * (e1k_rx_refill() fills it), except for a frame of several buffers, which
- * the program cannot take (e1k_xdp_mtu_ok()): dropped, its pages left in
- * place, and counted as a length error. Frames consumed here count as
+ * The program sees the frame in its pages, before any skb exists; no
+ * copybreak. Whatever the verdict, the frame's pages leave their ring slots
+ * (e1k_rx_refill() fills them), except for a frame of several buffers
+ * when the program was loaded without frags support (possible with an MTU
+ * up to E1K_XDP_MAX_MTU and a longer frame): dropped, its pages left in
+ * place, and counted as a length error. XDP_TX takes single-buffer frames
+ * only (a longer one is an xdp_tx_error). Frames consumed here count as
  * received (rx_packets, rx_bytes); an XDP_PASS frame is counted when the
  * caller hands its skb to the stack.
  *
@@ -167,13 +230,13 @@ struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
 	struct e1k_ring *rx = &adapter->rx_ring;
 	struct e1k_rx_buffer *buf = &rx->rx_buf[rx->next_to_clean];
 	struct net_device *netdev = adapter->netdev;
-	unsigned int len, sync_len;
+	unsigned int len, frame_len, sync_len;
 	struct page *page = buf->page;
 	struct sk_buff *skb;
 	struct xdp_buff xdp;
 	u32 act;
 
-	if (unlikely(nbufs > 1)) {
+	if (unlikely(nbufs > 1 && !prog->aux->xdp_has_frags)) {
 		e1k_poll_stat_inc(adapter, &adapter->poll_stats.rx_length_errors);
 		return NULL;
 	}
@@ -182,6 +245,9 @@ struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
 				      E1K_RX_HEADROOM, len, DMA_BIDIRECTIONAL);
 	xdp_init_buff(&xdp, PAGE_SIZE, &rx->xdp_rxq);
 	xdp_prepare_buff(&xdp, page_address(page), E1K_RX_HEADROOM, len, true);
+	frame_len = len;
+	if (nbufs > 1)
+		frame_len += e1k_xdp_add_frags(adapter, &xdp, nbufs);
 
 	act = bpf_prog_run_xdp(prog, &xdp);
 	/* From here on the page is the verdict's */
@@ -196,7 +262,7 @@ struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
 		poll->stats.xdp_pass++;
 		return skb;
 	case XDP_TX:
-		if (unlikely(e1k_xdp_tx_frame(adapter, &xdp))) {
+		if (unlikely(xdp_buff_has_frags(&xdp) || e1k_xdp_tx_frame(adapter, &xdp))) {
 			poll->stats.xdp_tx_errors++;
 			trace_xdp_exception(netdev, prog, act);
 			break;
@@ -231,11 +297,12 @@ struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
 	 * have written.
 	 */
 	sync_len = max_t(int, len, xdp.data_end - xdp.data_hard_start - E1K_RX_HEADROOM);
+	e1k_xdp_put_frags(adapter, &xdp);
 	page_pool_put_page(rx->page_pool, page, sync_len, true);
 consumed:
 	u64_stats_update_begin(&rx->syncp);
 	rx->stats.packets++;
-	rx->stats.bytes += len;
+	rx->stats.bytes += frame_len;
 	u64_stats_update_end(&rx->syncp);
 	return NULL;
 }
@@ -372,14 +439,17 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
  * ndo_change_mtu has no extack: a refusal is logged.
  *
  * Context: process, RTNL held.
- * Return: true if no program is attached or its frames fit one buffer.
+ * Return: true if no program is attached, it takes multi-buffer frames,
+ * or the frames fit one buffer.
  */
 bool e1k_xdp_mtu_ok(struct e1k_adapter *adapter, unsigned int mtu)
 {
-	if (!adapter->xdp_prog || mtu <= E1K_XDP_MAX_MTU)
+	const struct bpf_prog *prog = adapter->xdp_prog;
+
+	if (!prog || prog->aux->xdp_has_frags || mtu <= E1K_XDP_MAX_MTU)
 		return true;
 	netdev_warn(adapter->netdev,
-		    "MTU %u refused: an XDP program is attached and takes frames of one %u-byte receive buffer (MTU <= %u); detach it first\n",
+		    "MTU %u refused: the XDP program attached has no frags support and takes frames of one %u-byte receive buffer (MTU <= %u); detach it or load one with frags support first\n",
 		    mtu, E1K_RX_BUF_LEN, (unsigned int)E1K_XDP_MAX_MTU);
 	return false;
 }
@@ -401,9 +471,9 @@ static int e1k_xdp_setup_prog(struct e1k_adapter *adapter, struct bpf_prog *prog
 		return -EOPNOTSUPP;
 	}
 	static_assert(E1K_XDP_MAX_MTU == 2030);
-	if (prog && adapter->netdev->mtu > E1K_XDP_MAX_MTU) {
+	if (prog && !prog->aux->xdp_has_frags && adapter->netdev->mtu > E1K_XDP_MAX_MTU) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "MTU too large for XDP: frames must fit one 2048-byte receive buffer (MTU <= 2030; no multi-buffer XDP)");
+				   "MTU too large for an XDP program without frags support: frames must fit one 2048-byte receive buffer (MTU <= 2030); load it as xdp.frags");
 		return -EOPNOTSUPP;
 	}
 	old = xchg(&adapter->xdp_prog, prog);
