@@ -14,8 +14,11 @@
 #    the frames QEMU sent equal the ones redirected;
 # 5. XDP_ABORTED (xdp_abort): counted and traced (xdp:xdp_exception);
 # 6. refusals change nothing: an MTU above one buffer with a program
-#    attached, and a program at such an MTU (the extack message is shown);
-# 7. detached, frames reach the sink again and the XDP counters stand still.
+#    without frags support attached, and such a program at such an MTU (the
+#    extack message is shown); a program with frags support takes
+#    multi-buffer frames at MTU 9000 (pings pass, a UDP flood drops);
+# 7. detached, frames reach the sink again and the XDP counters stand still;
+# 8. mode=irq and mode=irq-drain refuse a program, with a message.
 # The bed fails the run on any kernel warning. One vCPU: a test that
 # attaches programs patches kernel text, and under MTTCG a vCPU once spun on
 # a breakpoint being patched in by the other (napi-strategies.sh).
@@ -36,8 +39,9 @@ for tool in xdp-loader xdp-bench; do
 	command -v "$tool" >/dev/null || fail "$tool missing: scripts/install-deps installs xdp-tools"
 done
 sysfs=/sys/class/net/$IFACE
-# The least work each window must hold, on Debian's kernel; a slow kernel
-# (the debug kernel: NAPILAB_TIME_SCALE > 1) takes a tenth.
+# Flood rates and the least work each window must hold, on Debian's
+# kernel; a slow kernel (the debug kernel: NAPILAB_TIME_SCALE > 1) gets a
+# tenth of both.
 scale=${NAPILAB_TIME_SCALE:-1}
 least() { echo $(($1 / (scale > 1 ? 10 : 1))); }
 sink_port=9000
@@ -62,15 +66,15 @@ wait_listening "$RESULTS/sink.log" "${pids[-1]}" || fail "no sink in the guest"
 # attached - the id of the XDP program on IFACE, empty when none.
 attached() { ip -j link show dev "$IFACE" | jq -r '.[0].xdp.prog.id // .[0].xdp.attached[0].prog.id // empty'; }
 
-# blast NAME PORT RATE SECONDS - 64 B UDP from the peer to the guest's PORT,
+# blast NAME PORT RATE SECONDS [SIZE] - UDP (64 B) from the peer to the guest's PORT,
 # measured by napi-measure over the blast and 0.5 s after (frames still in
 # the ring); the deltas in $RESULTS/NAME.json, the blast's report in
 # $RESULTS/NAME.blast.json.
 blast() {
-	local name=$1 port=$2 rate=$3 seconds=$4
+	local name=$1 port=$2 rate=$3 seconds=$4 size=${5:-64}
 	"$measure" -i "$IFACE" --json --timeout 60 --output "$RESULTS/$name.blast.json" -- \
 		bash -c '"$@" && sleep 0.5' blast "$NAPILAB_ROOT/qemu/peer-run" --timeout 40 -- \
-		"$net/napi-blast" --dest "$GUEST_IP:$port" --rate "$rate" --size 64 \
+		"$net/napi-blast" --dest "$GUEST_IP:$port" --rate "$rate" --size "$size" \
 		--duration "${seconds}s" --json >"$RESULTS/$name.json" ||
 		fail "$name: the blast failed: $(cat "$RESULTS/$name.blast.json")"
 }
@@ -129,7 +133,7 @@ bench_window() {
 carrier0=$(cat "$sysfs/carrier_changes")
 "$measure" -i "$IFACE" --json --timeout 60 --output "$RESULTS/swap.blast.json" -- \
 	bash -c '"$@" && sleep 0.5' blast "$NAPILAB_ROOT/qemu/peer-run" --timeout 40 -- \
-	"$net/napi-blast" --dest "$GUEST_IP:$sink_port" --rate 5k --size 64 --duration 8s --json \
+	"$net/napi-blast" --dest "$GUEST_IP:$sink_port" --rate "$(least 5000)" --size 64 --duration 8s --json \
 	>"$RESULTS/swap.json" &
 flood=$!
 ping -c 40 -i 0.2 -W 1 "$PEER" >"$RESULTS/swap.ping" 2>&1 &
@@ -164,7 +168,7 @@ echo "3 attach/replace/detach under 5k pps: sent $(sent swap), QEMU delivered $f
 pass "attach/replace/detach x3 under a flood: no carrier change, $answered/40 pings, $got of $frames frames to the socket, $passed via XDP_PASS"
 
 # ---- 2. XDP_DROP: xdp-bench drop ----------------------------------------------------
-bench_window drop 20k drop "$IFACE"
+bench_window drop "$(least 20000)" drop "$IFACE"
 read -r dropped frames < <(ethtool_counts drop xdp_drop hw_rx_total_packets)
 got=$(count drop '.counts.udp.InDatagrams')
 echo "xdp-bench drop, 2 s of a 20k pps flood: QEMU delivered $frames, xdp_drop $dropped, UDP took in $got"
@@ -183,7 +187,7 @@ xdp-loader load -m native -n xdp_reflect "$IFACE" "$obj" >"$RESULTS/tx.loader" 2
 	--duration 6s --json >"$RESULTS/peer-sink.json" 2>"$RESULTS/peer-sink.log" &
 peer_sink=$!
 sleep 1	# the peer's sink binds (peer-run reports its output only at the end)
-blast tx "$reflect_port" 5k 3
+blast tx "$reflect_port" "$(least 5000)" 3
 wait "$peer_sink" || fail "the peer's sink failed: $(cat "$RESULTS/peer-sink.log")"
 xdp-loader unload --all "$IFACE" || fail "cannot detach xdp_reflect"
 # peer-run passes the sink's stderr ("listening ...") on with its JSON
@@ -197,7 +201,7 @@ agree "the peer's sink vs xdp_tx" "$came_back" "$txed" 1 5
 pass "XDP_TX: $came_back of $txed reflected frames reached the peer"
 
 # ---- 4. XDP_REDIRECT to itself (ndo_xdp_xmit) ----------------------------------------
-bench_window redirect 5k redirect "$IFACE" "$IFACE"
+bench_window redirect "$(least 5000)" redirect "$IFACE" "$IFACE"
 read -r redirected xmit xmit_errors frames sent_hw < <(ethtool_counts redirect xdp_redirect \
 	xdp_xmit xdp_xmit_errors hw_rx_total_packets hw_tx_good_packets)
 echo "xdp-bench redirect $IFACE $IFACE, 2 s of a 5k pps flood: QEMU delivered $frames, xdp_redirect $redirected, xdp_xmit $xmit (errors $xmit_errors), QEMU sent $sent_hw"
@@ -213,7 +217,7 @@ echo >"$tracing/trace"
 echo 1 >"$tracing/events/xdp/xdp_exception/enable"
 xdp-loader load -m native -n xdp_abort "$IFACE" "$obj" >"$RESULTS/abort.loader" 2>&1 ||
 	fail "cannot attach xdp_abort: $(cat "$RESULTS/abort.loader")"
-blast abort "$reflect_port" 2k 1
+blast abort "$reflect_port" "$(least 2000)" 1
 xdp-loader unload --all "$IFACE" || fail "cannot detach xdp_abort"
 echo 0 >"$tracing/events/xdp/xdp_exception/enable"
 aborted=$(count abort '.counts.ethtool.xdp_aborted')
@@ -231,24 +235,46 @@ if ip link set dev "$IFACE" mtu 9000 2>"$RESULTS/mtu.err"; then
 fi
 (($(cat "$sysfs/mtu") == 1500)) || fail "the refused MTU change left MTU $(cat "$sysfs/mtu")"
 [[ $(attached) == "$id" ]] || fail "the refused MTU change changed the program"
-dmesg | grep -q "MTU 9000 refused: an XDP program is attached" || fail "no message for the refused MTU"
+dmesg | grep -q "MTU 9000 refused: the XDP program attached has no frags support" || fail "no message for the refused MTU"
 xdp-loader unload --all "$IFACE" || fail "cannot detach xdp_pass"
 ip link set dev "$IFACE" mtu 9000 || fail "MTU 9000 refused without a program"
 if ip link set dev "$IFACE" xdpdrv obj "$obj" sec xdp 2>"$RESULTS/attach.err"; then
 	fail "a program was attached at MTU 9000"
 fi
-grep -q "MTU too large for XDP" "$RESULTS/attach.err" ||
+grep -q "MTU too large for an XDP program without frags support" "$RESULTS/attach.err" ||
 	fail "no extack message for a program at MTU 9000: $(cat "$RESULTS/attach.err")"
 [[ -z $(attached) ]] || fail "a refused program is attached"
-ip link set dev "$IFACE" mtu 1500 || fail "cannot restore MTU 1500"
-for ((i = 0; i < 50; i++)); do
-	[[ $(cat "$sysfs/carrier") == 1 ]] && break
-	sleep 0.1
-done
 pass "refused: MTU 9000 with a program ($(cat "$RESULTS/mtu.err")), a program at MTU 9000 ($(head -n 1 "$RESULTS/attach.err"))"
 
+# ---- 6b. multi-buffer frames, a program with frags support (MTU 9000) ----------------------
+# wait_carrier - bounded wait for the link after an MTU change (down/up).
+wait_carrier() {
+	local i
+	for ((i = 0; i < 50 * scale; i++)); do
+		[[ $(cat "$sysfs/carrier") == 1 ]] && return 0
+		sleep 0.1
+	done
+	fail "no carrier after the MTU change"
+}
+wait_carrier
+ip link set dev "$IFACE" xdpdrv obj "$obj" sec xdp.frags 2>"$RESULTS/mb.err" ||
+	fail "xdp_mb (frags support) refused at MTU 9000: $(cat "$RESULTS/mb.err")"
+ping -c 3 -i 0.2 -s 8000 -M do -W 2 "$PEER" >/dev/null ||
+	fail "8000-byte pings through xdp_mb (multi-buffer XDP_PASS) failed"
+blast mb "$reflect_port" "$(least 500)" 2 8000
+read -r dropped frames < <(ethtool_counts mb xdp_drop hw_rx_total_packets)
+echo "xdp_mb at MTU 9000, 8000 B UDP 500 pps 2 s: sent $(sent mb), QEMU delivered $frames, xdp_drop $dropped"
+# QEMU's frames also hold peer-run's control connection (a few dozen)
+agree "xdp_drop of 8000 B frames vs QEMU's frames" "$dropped" "$frames" 1 64
+((dropped >= $(least 900))) || fail "only $dropped multi-buffer frames dropped"
+ip link set dev "$IFACE" mtu 1500 || fail "MTU 1500 refused with a frags program attached"
+wait_carrier
+ip link set dev "$IFACE" xdp off || fail "cannot detach xdp_mb"
+[[ -z $(attached) ]] || fail "xdp_mb still attached"
+pass "multi-buffer XDP at MTU 9000: 8000-byte pings passed, $dropped of $frames 8000 B frames dropped"
+
 # ---- 7. detached: normal delivery ---------------------------------------------------------
-blast after "$sink_port" 5k 2
+blast after "$sink_port" "$(least 5000)" 2
 frames=$(count after '.counts.ethtool.hw_rx_total_packets')
 got=$(count after '.counts.udp.InDatagrams')
 xdp_moved=$(jq -er '[.counts.ethtool | to_entries[] | select(.key | startswith("xdp_")) | .value] | add' \
@@ -258,3 +284,17 @@ echo "detached, 5k pps 2 s: sent $(sent after), QEMU delivered $frames, UDP took
 ((xdp_moved == 0)) || fail "XDP counters moved by $xdp_moved with no program attached"
 ping -c 3 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after detach"
 pass "detached: $got of $frames frames to the socket, XDP counters still"
+
+# ---- 8. mode=irq and mode=irq-drain refuse XDP: no NAPI ------------------------------------
+for mode in irq irq-drain; do
+	rmmod e1k_napi || fail "rmmod before mode=$mode failed"
+	reload_ours "mode=$mode" || fail "reload with mode=$mode failed"
+	if ip link set dev "$IFACE" xdpdrv obj "$obj" sec xdp 2>"$RESULTS/$mode.err"; then
+		fail "mode=$mode took an XDP program"
+	fi
+	grep -q "XDP needs NAPI" "$RESULTS/$mode.err" ||
+		fail "no extack message for XDP in mode=$mode: $(cat "$RESULTS/$mode.err")"
+	[[ -z $(attached) ]] || fail "mode=$mode: a refused program is attached"
+	ping -c 2 -i 0.2 -W 2 "$PEER" >/dev/null || fail "mode=$mode: no ping after the refusal"
+done
+pass "mode=irq and mode=irq-drain refuse XDP: $(head -n 1 "$RESULTS/irq.err")"

@@ -11,6 +11,8 @@
  *   xdp_meta     puts 4 bytes of metadata in front of the frame, then
  *                XDP_PASS: the skb must start at the frame, not the metadata
  *   xdp_abort    UDP to REFLECT_PORT XDP_ABORTED, everything else passes
+ *   xdp_mb       with frags support (multi-buffer frames at a jumbo MTU):
+ *                UDP to REFLECT_PORT XDP_DROP, everything else passes
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -97,6 +99,16 @@ int xdp_abort(struct xdp_md *ctx)
 	struct iphdr *ip;
 
 	return udp_to_reflect(ctx, &eth, &ip) ? XDP_ABORTED : XDP_PASS;
+}
+
+SEC("xdp.frags")
+int xdp_mb(struct xdp_md *ctx)
+{
+	struct ethhdr *eth;
+	struct iphdr *ip;
+
+	/* The headers are in the first buffer: direct access reaches it */
+	return udp_to_reflect(ctx, &eth, &ip) ? XDP_DROP : XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "GPL";
