@@ -159,10 +159,11 @@ passed=$(count swap '.counts.ethtool.xdp_pass')
 echo "3 attach/replace/detach under 5k pps: sent $(sent swap), QEMU delivered $frames, UDP took in $got, xdp_pass $passed; pings $answered of 40; carrier changes $carrier0 -> $carrier1"
 ((carrier1 == carrier0)) || fail "the carrier changed while programs came and went"
 # Pings: 40 at 0.2 s span the swaps; a lost answer means frames were lost
-# (measured: ...; bar 38).
+# (measured 40 of 40 in 5 runs; bar 38).
 ((answered >= 38)) || fail "only $answered of 40 pings answered while programs came and went"
 # Every frame QEMU delivered reaches the sink, with or without a program
-# (measured: ...; 98 % leaves room for the pings and ARP).
+# (measured 39964-40000 of 40044-40046, 99.80-99.89 %, in 5 runs: QEMU's
+# count also holds the pings and ARP; bar 98 %).
 ((got * 100 >= frames * 98)) || fail "frames lost while programs came and went: $got of $frames"
 ((passed > 0)) || fail "xdp_pass did not count while xdp_pass was attached"
 pass "attach/replace/detach x3 under a flood: no carrier change, $answered/40 pings, $got of $frames frames to the socket, $passed via XDP_PASS"
@@ -174,7 +175,8 @@ got=$(count drop '.counts.udp.InDatagrams')
 echo "xdp-bench drop, 2 s of a 20k pps flood: QEMU delivered $frames, xdp_drop $dropped, UDP took in $got"
 grep -E 'rx|drop' "$RESULTS/xdp-bench-drop.log" | tail -n 3
 # Every frame QEMU wrote in the window is the program's: 1 % of the larger
-# plus the frames waiting in the ring at the window's ends (measured: ...).
+# plus the frames waiting in the ring at the window's ends (measured 0-2
+# apart of 38569-41762 in 5 runs).
 agree "xdp_drop vs QEMU's frames" "$dropped" "$frames" 1 64
 ((got <= 5)) || fail "$got datagrams reached the socket through a drop-all program"
 ((dropped >= $(least 5000))) || fail "only $dropped frames dropped in 2 s of 20k pps"
@@ -195,7 +197,9 @@ came_back=$(sed -n '/^{/,$p' "$RESULTS/peer-sink.json" | jq -er '.messages') || 
 read -r txed tx_errors frames sent_hw < <(ethtool_counts tx xdp_tx xdp_tx_errors \
 	hw_rx_total_packets hw_tx_good_packets)
 echo "XDP_TX 5k pps 3 s: sent $(sent tx), QEMU delivered $frames, xdp_tx $txed (errors $tx_errors), QEMU sent $sent_hw, the peer's sink got $came_back"
-# QEMU's frames also hold peer-run's control connection (a few dozen)
+# QEMU's frames also hold peer-run's control connection (measured 5
+# apart of 15000 in 4 runs, the peer's sink 0 apart in 5: bars 1 % + 64,
+# 1 % + 5)
 agree "xdp_tx vs QEMU's frames in" "$txed" "$frames" 1 64
 agree "the peer's sink vs xdp_tx" "$came_back" "$txed" 1 5
 pass "XDP_TX: $came_back of $txed reflected frames reached the peer"
@@ -205,6 +209,9 @@ bench_window redirect "$(least 5000)" redirect "$IFACE" "$IFACE"
 read -r redirected xmit xmit_errors frames sent_hw < <(ethtool_counts redirect xdp_redirect \
 	xdp_xmit xdp_xmit_errors hw_rx_total_packets hw_tx_good_packets)
 echo "xdp-bench redirect $IFACE $IFACE, 2 s of a 5k pps flood: QEMU delivered $frames, xdp_redirect $redirected, xdp_xmit $xmit (errors $xmit_errors), QEMU sent $sent_hw"
+# Measured 0 apart (QEMU in) and 0-2 apart (QEMU out) of 9978-10343 in 4
+# runs; the bars as for XDP_DROP. Every redirected frame went through
+# ndo_xdp_xmit: exact.
 agree "xdp_redirect vs QEMU's frames in" "$redirected" "$frames" 1 64
 agree "QEMU's frames out vs xdp_redirect" "$sent_hw" "$redirected" 1 64
 agree "xdp_xmit vs xdp_redirect" "$xmit" "$redirected" 0 0
@@ -223,6 +230,7 @@ echo 0 >"$tracing/events/xdp/xdp_exception/enable"
 aborted=$(count abort '.counts.ethtool.xdp_aborted')
 traced=$(grep -c 'xdp_exception:' "$tracing/trace")
 echo "XDP_ABORTED 2k pps 1 s: sent $(sent abort), xdp_aborted $aborted, xdp:xdp_exception events $traced"
+# Measured 0 apart of 2000 in 4 runs, both
 agree "xdp_aborted vs xdp_exception events" "$aborted" "$traced" 0 0
 agree "xdp_aborted vs the frames sent" "$aborted" "$(sent abort)" 1 5
 pass "XDP_ABORTED: $aborted counted and traced"
@@ -264,7 +272,8 @@ ping -c 3 -i 0.2 -s 8000 -M do -W 2 "$PEER" >/dev/null ||
 blast mb "$reflect_port" "$(least 500)" 2 8000
 read -r dropped frames < <(ethtool_counts mb xdp_drop hw_rx_total_packets)
 echo "xdp_mb at MTU 9000, 8000 B UDP 500 pps 2 s: sent $(sent mb), QEMU delivered $frames, xdp_drop $dropped"
-# QEMU's frames also hold peer-run's control connection (a few dozen)
+# QEMU's frames also hold peer-run's control connection (measured 5 apart
+# of 1000 in 3 runs)
 agree "xdp_drop of 8000 B frames vs QEMU's frames" "$dropped" "$frames" 1 64
 ((dropped >= $(least 900))) || fail "only $dropped multi-buffer frames dropped"
 ip link set dev "$IFACE" mtu 1500 || fail "MTU 1500 refused with a frags program attached"
@@ -280,6 +289,8 @@ got=$(count after '.counts.udp.InDatagrams')
 xdp_moved=$(jq -er '[.counts.ethtool | to_entries[] | select(.key | startswith("xdp_")) | .value] | add' \
 	"$RESULTS/after.json")
 echo "detached, 5k pps 2 s: sent $(sent after), QEMU delivered $frames, UDP took in $got, XDP counters moved $xdp_moved"
+# Measured 10000 of 10005 in 4 runs (QEMU's count holds the control
+# connection); bar 98 % as in section 1
 ((got * 100 >= frames * 98 && frames > 0)) || fail "after detach only $got of $frames frames reached the socket"
 ((xdp_moved == 0)) || fail "XDP counters moved by $xdp_moved with no program attached"
 ping -c 3 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after detach"
