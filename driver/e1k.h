@@ -211,6 +211,7 @@ struct e1k_xdp_stats {
 /* One poll's XDP work, tallied on its stack, applied by e1k_xdp_poll_end() */
 struct e1k_xdp_poll {
 	struct e1k_xdp_stats stats;
+	struct e1k_ring_stats rx;	/* frames XDP consumed (not XDP_PASS) */
 	bool tx_queued;			/* XDP_TX frames wait for a tail write */
 	bool redirected;		/* xdp_do_flush() is due */
 };
@@ -374,6 +375,12 @@ static inline unsigned int e1k_ring_unused(const struct e1k_ring *ring)
 	unsigned int ntu = READ_ONCE(ring->next_to_use);
 
 	return (ntc > ntu ? 0 : ring->count) + ntc - ntu - 1;
+}
+
+static inline struct e1k_rx_desc *e1k_rx_desc(const struct e1k_ring *rx,
+					      unsigned int i)
+{
+	return (struct e1k_rx_desc *)rx->desc + i;
 }
 
 static inline unsigned int e1k_ring_next(const struct e1k_ring *ring,

@@ -100,12 +100,17 @@ err_free_tx_ring:
 /**
  * e1k_free_rings - free what e1k_setup_rings() allocated, in reverse
  * @adapter: the adapter; the rings must have been cleaned (every page back
- *	     in the pool, e1k_clean_rings())
+ *	     in the pool, e1k_clean_rings()); rings already freed are left
+ *	     alone (a close after a failed reopen calls this again)
  */
 void e1k_free_rings(struct e1k_adapter *adapter)
 {
-	/* Drops the memory model's reference on the pool, then ours */
-	xdp_rxq_info_unreg(&adapter->rx_ring.xdp_rxq);
+	/*
+	 * Drops the memory model's reference on the pool, then ours; a
+	 * second call (close after a failed reopen) finds it unregistered
+	 */
+	if (xdp_rxq_info_is_reg(&adapter->rx_ring.xdp_rxq))
+		xdp_rxq_info_unreg(&adapter->rx_ring.xdp_rxq);
 	e1k_rx_pool_destroy(adapter);
 	e1k_free_ring(adapter, &adapter->rx_ring);
 	e1k_free_ring(adapter, &adapter->tx_ring);

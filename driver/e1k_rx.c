@@ -36,7 +36,12 @@ int e1k_rx_pool_create(struct e1k_adapter *adapter)
 		.pool_size = rx->count,
 		.nid = dev_to_node(&adapter->pdev->dev),
 		.dev = &adapter->pdev->dev,
-		/* XDP_TX sends from the page: the device reads it too */
+		/*
+		 * XDP_TX sends from the page: the device reads it too. Always,
+		 * so that a program comes and goes with the interface up (no
+		 * pool rebuild); free without an IOMMU or bounce buffers, with
+		 * swiotlb each recycle then bounces the buffer to the device.
+		 */
 		.dma_dir = DMA_BIDIRECTIONAL,
 		.offset = E1K_RX_HEADROOM,
 		.max_len = E1K_RX_BUF_LEN,
@@ -84,11 +89,6 @@ void e1k_rx_release_buffers(struct e1k_adapter *adapter)
 		page_pool_put_full_page(rx->page_pool, buf->page, false);
 		buf->page = NULL;
 	}
-}
-
-static struct e1k_rx_desc *e1k_rx_desc(const struct e1k_ring *rx, unsigned int i)
-{
-	return (struct e1k_rx_desc *)rx->desc + i;
 }
 
 /* The address the NIC writes a frame to: past the headroom */

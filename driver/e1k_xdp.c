@@ -21,7 +21,6 @@
  * packet's type: completion returns XDP frames to their memory, and BQL
  * only ever sees the stack's bytes.
  */
-#include <linux/bpf.h>
 #include <linux/bpf_trace.h>
 #include <linux/dma-mapping.h>
 #include <linux/filter.h>
@@ -30,12 +29,6 @@
 #include <net/xdp.h>
 
 #include "e1k.h"
-
-static struct e1k_rx_desc *e1k_xdp_rx_desc(const struct e1k_ring *rx,
-					   unsigned int i)
-{
-	return (struct e1k_rx_desc *)rx->desc + i;
-}
 
 /**
  * e1k_xdp_rxq_register - describe the RX ring to XDP (ring setup)
@@ -54,6 +47,10 @@ int e1k_xdp_rxq_register(struct e1k_adapter *adapter)
 	struct e1k_ring *rx = &adapter->rx_ring;
 	int err;
 
+	/*
+	 * Also in mode=irq, where no program runs: one mem id, and every
+	 * mode tears the rings down the same way
+	 */
 	err = xdp_rxq_info_reg(&rx->xdp_rxq, adapter->netdev, 0,
 			       adapter->irq_mode ? 0 : adapter->napi.napi_id);
 	if (err)
@@ -113,7 +110,7 @@ static int e1k_xdp_tx_frame(struct e1k_adapter *adapter, struct xdp_buff *xdp)
 		return -EOVERFLOW;
 	dma = page_pool_get_dma_addr(page) + (xdpf->data - xdp->data_hard_start);
 	dma_sync_single_for_device(&adapter->pdev->dev, dma, xdpf->len,
-				   DMA_BIDIRECTIONAL);
+				   page_pool_get_dma_dir(adapter->rx_ring.page_pool));
 	__netif_tx_lock(txq, smp_processor_id());
 	err = e1k_xdp_tx_put(adapter, xdpf, dma, E1K_TX_BUF_XDP_TX);
 	__netif_tx_unlock(txq);
@@ -172,10 +169,11 @@ static unsigned int e1k_xdp_add_frags(struct e1k_adapter *adapter,
 
 		i = e1k_ring_next(rx, i);
 		page = rx->rx_buf[i].page;
-		len = le16_to_cpu(e1k_xdp_rx_desc(rx, i)->length);
+		len = le16_to_cpu(e1k_rx_desc(rx, i)->length);
 		dma_sync_single_range_for_cpu(&adapter->pdev->dev,
 					      page_pool_get_dma_addr(page),
-					      E1K_RX_HEADROOM, len, DMA_BIDIRECTIONAL);
+					      E1K_RX_HEADROOM, len,
+					      page_pool_get_dma_dir(rx->page_pool));
 		__skb_frag_set_page(frag, page);
 		skb_frag_off_set(frag, E1K_RX_HEADROOM);
 		skb_frag_size_set(frag, len);
@@ -186,6 +184,7 @@ static unsigned int e1k_xdp_add_frags(struct e1k_adapter *adapter,
 		rx->rx_buf[i].page = NULL;
 	}
 	xdp_buff_set_frags_flag(xdp);
+	e1k_poll_stat_inc(adapter, &adapter->poll_stats.rx_multi_buffer);
 	return sinfo->xdp_frags_size;
 }
 
@@ -240,9 +239,9 @@ struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
 		e1k_poll_stat_inc(adapter, &adapter->poll_stats.rx_length_errors);
 		return NULL;
 	}
-	len = le16_to_cpu(e1k_xdp_rx_desc(rx, rx->next_to_clean)->length);
+	len = le16_to_cpu(e1k_rx_desc(rx, rx->next_to_clean)->length);
 	dma_sync_single_range_for_cpu(&adapter->pdev->dev, page_pool_get_dma_addr(page),
-				      E1K_RX_HEADROOM, len, DMA_BIDIRECTIONAL);
+				      E1K_RX_HEADROOM, len, page_pool_get_dma_dir(rx->page_pool));
 	xdp_init_buff(&xdp, PAGE_SIZE, &rx->xdp_rxq);
 	xdp_prepare_buff(&xdp, page_address(page), E1K_RX_HEADROOM, len, true);
 	frame_len = len;
@@ -256,7 +255,9 @@ struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
 	case XDP_PASS:
 		skb = e1k_xdp_build_skb(adapter, &xdp);
 		if (unlikely(!skb)) {
+			/* No skb: the frame is lost, so a drop */
 			atomic64_inc(&adapter->events.rx_alloc_failed);
+			poll->stats.xdp_drop++;
 			break;
 		}
 		poll->stats.xdp_pass++;
@@ -300,10 +301,8 @@ struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
 	e1k_xdp_put_frags(adapter, &xdp);
 	page_pool_put_page(rx->page_pool, page, sync_len, true);
 consumed:
-	u64_stats_update_begin(&rx->syncp);
-	rx->stats.packets++;
-	rx->stats.bytes += frame_len;
-	u64_stats_update_end(&rx->syncp);
+	poll->rx.packets++;
+	poll->rx.bytes += frame_len;
 	return NULL;
 }
 
@@ -323,6 +322,7 @@ void e1k_xdp_poll_end(struct e1k_adapter *adapter, struct e1k_xdp_poll *poll)
 {
 	struct e1k_xdp_stats *total = &adapter->poll_stats.xdp;
 	const struct e1k_xdp_stats *add = &poll->stats;
+	struct e1k_ring *rx = &adapter->rx_ring;
 
 	if (poll->tx_queued) {
 		struct netdev_queue *txq = netdev_get_tx_queue(adapter->netdev, 0);
@@ -336,6 +336,12 @@ void e1k_xdp_poll_end(struct e1k_adapter *adapter, struct e1k_xdp_poll *poll)
 	if (poll->redirected)
 		xdp_do_flush();
 
+	if (!poll->rx.packets && !add->xdp_pass)
+		return;		/* no frame: nothing to count */
+	u64_stats_update_begin(&rx->syncp);
+	rx->stats.packets += poll->rx.packets;
+	rx->stats.bytes += poll->rx.bytes;
+	u64_stats_update_end(&rx->syncp);
 	u64_stats_update_begin(&adapter->poll_syncp);
 	total->xdp_pass += add->xdp_pass;
 	total->xdp_drop += add->xdp_drop;
@@ -372,7 +378,8 @@ void e1k_xdp_tx_release(struct e1k_adapter *adapter, struct e1k_tx_buffer *buf,
  * @netdev: the interface
  * @n: how many frames
  * @frames: the frames, from any device's memory
- * @flags: XDP_XMIT_FLUSH: move the tail once they are queued
+ * @flags: XDP_XMIT_FLUSH: move the tail once they are queued (also over
+ *	   frames earlier calls queued without it)
  *
  * Each frame is mapped for the device (dma_map_single()) and takes one
  * descriptor; completion unmaps it and returns it (xdp_return_frame()).
@@ -389,17 +396,28 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 	struct e1k_adapter *adapter = netdev_priv(netdev);
 	struct device *dev = &adapter->pdev->dev;
 	struct netdev_queue *txq;
-	int nxmit;
+	int nxmit, err;
 
-	if (unlikely(flags & ~XDP_XMIT_FLAGS_MASK))
-		return -EINVAL;
 	/*
-	 * e1k_down() sets DOWN before synchronize_net(): a call that saw it
-	 * clear finishes before the rings go. mode=irq has no NAPI and cleans
-	 * TX in hard IRQ, where XDP frames cannot be returned.
+	 * Refused whole (the caller frees the frames): bad flags; mode=irq,
+	 * which has no NAPI and cleans TX in hard IRQ, where XDP frames
+	 * cannot be returned (6.1 has no xdp_features to say so earlier);
+	 * and a device going down: e1k_down() sets DOWN before
+	 * synchronize_net(), so a call that saw it clear finishes before the
+	 * rings go.
 	 */
-	if (unlikely(adapter->irq_mode || test_bit(E1K_STATE_DOWN, &adapter->state)))
-		return -ENETDOWN;
+	if (unlikely(flags & ~XDP_XMIT_FLAGS_MASK)) {
+		err = -EINVAL;
+		goto err_refused;
+	}
+	if (unlikely(adapter->irq_mode)) {
+		err = -EOPNOTSUPP;
+		goto err_refused;
+	}
+	if (unlikely(test_bit(E1K_STATE_DOWN, &adapter->state))) {
+		err = -ENETDOWN;
+		goto err_refused;
+	}
 
 	txq = netdev_get_tx_queue(netdev, 0);
 	__netif_tx_lock(txq, smp_processor_id());
@@ -419,8 +437,12 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 			break;
 		}
 	}
-	/* writel() orders the descriptor writes before the tail (e1k.h) */
-	if (nxmit && (flags & XDP_XMIT_FLUSH))
+	/*
+	 * Also for frames earlier calls queued without the flag, even when
+	 * this one queued none; writel() orders the descriptor writes before
+	 * the tail (e1k.h)
+	 */
+	if (flags & XDP_XMIT_FLUSH)
 		e1k_wr32(adapter, E1K_TDT, adapter->tx_ring.next_to_use);
 	if (nxmit)
 		txq_trans_cond_update(txq);
@@ -429,6 +451,10 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 	atomic64_add(nxmit, &adapter->events.xdp_xmit);
 	atomic64_add(n - nxmit, &adapter->events.xdp_xmit_errors);
 	return nxmit;
+
+err_refused:
+	atomic64_add(n, &adapter->events.xdp_xmit_errors);
+	return err;
 }
 
 /**
