@@ -22,6 +22,9 @@
 # The bed fails the run on any kernel warning. One vCPU: a test that
 # attaches programs patches kernel text, and under MTTCG a vCPU once spun on
 # a breakpoint being patched in by the other (napi-strategies.sh).
+# Time (guest, boot to power-off): Debian's kernel 55-56 s over 3 runs of
+# the whole script; the debug kernel (floods at a tenth) 195 s in 1 run,
+# kmemleak and the kernel log clean.
 # napilab-vm: nic=e1000 driver=ours timeout=180 smp=1
 # napilab-vm: nic=e1000 driver=ours timeout=180 smp=1 kernel=debug
 set -uo pipefail
@@ -97,15 +100,21 @@ bench_start() {
 	xdp-bench "$@" -i 1 >"$RESULTS/xdp-bench-$1.log" 2>&1 &
 	bench=$!
 	pids+=("$bench")
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 200 * scale; i++)); do
 		[[ -n $(attached) ]] && return 0
 		kill -0 "$bench" 2>/dev/null || break
 		sleep 0.1
 	done
-	fail "xdp-bench $1 did not attach: $(cat "$RESULTS/xdp-bench-$1.log")"
+	fail "xdp-bench $1 did not attach in $((20 * scale)) s: $(cat "$RESULTS/xdp-bench-$1.log")"
 }
 bench_stop() {
+	local i
 	kill -INT "$bench"
+	for ((i = 0; i < 100 * scale; i++)); do
+		kill -0 "$bench" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$bench" 2>/dev/null && fail "xdp-bench did not end within $((10 * scale)) s of SIGINT"
 	wait "$bench" || fail "xdp-bench failed: $(cat "$RESULTS/xdp-bench-"*.log)"
 	[[ -z $(attached) ]] || fail "xdp-bench left a program attached"
 }
@@ -114,12 +123,13 @@ bench_stop() {
 # the peer's control connection too: so a 5 s flood at RATE starts first,
 # the program comes 1 s in, napi-measure counts 2 s while it is attached
 # ($RESULTS/NAME.json), and it goes before the flood ends, when peer-run
-# reads its answer.
+# reads its answer. On the debug kernel xdp-bench takes 5-10 s to attach:
+# the flood lasts NAPILAB_TIME_SCALE times longer.
 bench_window() {
 	local name=$1 rate=$2 flood
 	shift 2
-	"$NAPILAB_ROOT/qemu/peer-run" --timeout 40 -- "$net/napi-blast" --dest "$GUEST_IP:$sink_port" \
-		--rate "$rate" --size 64 --duration 5s --json >"$RESULTS/$name.blast.json" &
+	"$NAPILAB_ROOT/qemu/peer-run" --timeout 60 -- "$net/napi-blast" --dest "$GUEST_IP:$sink_port" \
+		--rate "$rate" --size 64 --duration "$((5 * scale))s" --json >"$RESULTS/$name.blast.json" &
 	flood=$!
 	sleep 1
 	bench_start "$@"
@@ -156,7 +166,7 @@ answered=$(grep -o '[0-9]* received' "$RESULTS/swap.ping" | cut -d' ' -f1)
 frames=$(count swap '.counts.ethtool.hw_rx_total_packets')
 got=$(count swap '.counts.udp.InDatagrams')
 passed=$(count swap '.counts.ethtool.xdp_pass')
-echo "3 attach/replace/detach under 5k pps: sent $(sent swap), QEMU delivered $frames, UDP took in $got, xdp_pass $passed; pings $answered of 40; carrier changes $carrier0 -> $carrier1"
+echo "3 attach/replace/detach under $(least 5000) pps: sent $(sent swap), QEMU delivered $frames, UDP took in $got, xdp_pass $passed; pings $answered of 40; carrier changes $carrier0 -> $carrier1"
 ((carrier1 == carrier0)) || fail "the carrier changed while programs came and went"
 # Pings: 40 at 0.2 s span the swaps; a lost answer means frames were lost
 # (measured 40 of 40 in 5 runs; bar 38).
@@ -166,27 +176,27 @@ echo "3 attach/replace/detach under 5k pps: sent $(sent swap), QEMU delivered $f
 # count also holds the pings and ARP; bar 98 %).
 ((got * 100 >= frames * 98)) || fail "frames lost while programs came and went: $got of $frames"
 ((passed > 0)) || fail "xdp_pass did not count while xdp_pass was attached"
-pass "attach/replace/detach x3 under a flood: no carrier change, $answered/40 pings, $got of $frames frames to the socket, $passed via XDP_PASS"
+pass "attach/replace/detach x3 under $(least 5000) pps: no carrier change, $answered/40 pings, $got of $frames frames to the socket, $passed via XDP_PASS"
 
 # ---- 2. XDP_DROP: xdp-bench drop ----------------------------------------------------
 bench_window drop "$(least 20000)" drop "$IFACE"
 read -r dropped frames < <(ethtool_counts drop xdp_drop hw_rx_total_packets)
 got=$(count drop '.counts.udp.InDatagrams')
-echo "xdp-bench drop, 2 s of a 20k pps flood: QEMU delivered $frames, xdp_drop $dropped, UDP took in $got"
+echo "xdp-bench drop, 2 s of a $(least 20000) pps flood: QEMU delivered $frames, xdp_drop $dropped, UDP took in $got"
 grep -E 'rx|drop' "$RESULTS/xdp-bench-drop.log" | tail -n 3
 # Every frame QEMU wrote in the window is the program's: 1 % of the larger
 # plus the frames waiting in the ring at the window's ends (measured 0-2
 # apart of 38569-41762 in 5 runs).
 agree "xdp_drop vs QEMU's frames" "$dropped" "$frames" 1 64
 ((got <= 5)) || fail "$got datagrams reached the socket through a drop-all program"
-((dropped >= $(least 5000))) || fail "only $dropped frames dropped in 2 s of 20k pps"
+((dropped >= $(least 5000))) || fail "only $dropped frames dropped in 2 s of $(least 20000) pps"
 pass "XDP_DROP: $dropped of $frames frames dropped"
 
 # ---- 3. XDP_TX: reflected back to the peer --------------------------------------------
 xdp-loader load -m native -n xdp_reflect "$IFACE" "$obj" >"$RESULTS/tx.loader" 2>&1 ||
 	fail "cannot attach xdp_reflect: $(cat "$RESULTS/tx.loader")"
 "$NAPILAB_ROOT/qemu/peer-run" --timeout 30 -- "$net/napi-sink" --proto udp --port "$peer_sink_port" \
-	--duration 6s --json >"$RESULTS/peer-sink.json" 2>"$RESULTS/peer-sink.log" &
+	--duration "$((5 + scale))s" --json >"$RESULTS/peer-sink.json" 2>"$RESULTS/peer-sink.log" &
 peer_sink=$!
 sleep 1	# the peer's sink binds (peer-run reports its output only at the end)
 blast tx "$reflect_port" "$(least 5000)" 3
@@ -196,7 +206,7 @@ xdp-loader unload --all "$IFACE" || fail "cannot detach xdp_reflect"
 came_back=$(sed -n '/^{/,$p' "$RESULTS/peer-sink.json" | jq -er '.messages') || fail "no report from the peer's sink: $(cat "$RESULTS/peer-sink.json")"
 read -r txed tx_errors frames sent_hw < <(ethtool_counts tx xdp_tx xdp_tx_errors \
 	hw_rx_total_packets hw_tx_good_packets)
-echo "XDP_TX 5k pps 3 s: sent $(sent tx), QEMU delivered $frames, xdp_tx $txed (errors $tx_errors), QEMU sent $sent_hw, the peer's sink got $came_back"
+echo "XDP_TX $(least 5000) pps 3 s: sent $(sent tx), QEMU delivered $frames, xdp_tx $txed (errors $tx_errors), QEMU sent $sent_hw, the peer's sink got $came_back"
 # QEMU's frames also hold peer-run's control connection (measured 5
 # apart of 15000 in 4 runs, the peer's sink 0 apart in 5: bars 1 % + 64,
 # 1 % + 5)
@@ -208,14 +218,16 @@ pass "XDP_TX: $came_back of $txed reflected frames reached the peer"
 bench_window redirect "$(least 5000)" redirect "$IFACE" "$IFACE"
 read -r redirected xmit xmit_errors frames sent_hw < <(ethtool_counts redirect xdp_redirect \
 	xdp_xmit xdp_xmit_errors hw_rx_total_packets hw_tx_good_packets)
-echo "xdp-bench redirect $IFACE $IFACE, 2 s of a 5k pps flood: QEMU delivered $frames, xdp_redirect $redirected, xdp_xmit $xmit (errors $xmit_errors), QEMU sent $sent_hw"
+echo "xdp-bench redirect $IFACE $IFACE, 2 s of a $(least 5000) pps flood: QEMU delivered $frames, xdp_redirect $redirected, xdp_xmit $xmit (errors $xmit_errors), QEMU sent $sent_hw"
 # Measured 0 apart (QEMU in) and 0-2 apart (QEMU out) of 9978-10343 in 4
 # runs; the bars as for XDP_DROP. Every redirected frame went through
-# ndo_xdp_xmit: exact.
+# ndo_xdp_xmit: exact (a sanity check of the driver against itself, exact
+# because with one vCPU nothing reads the counters between the flush and
+# the poll's tally).
 agree "xdp_redirect vs QEMU's frames in" "$redirected" "$frames" 1 64
 agree "QEMU's frames out vs xdp_redirect" "$sent_hw" "$redirected" 1 64
 agree "xdp_xmit vs xdp_redirect" "$xmit" "$redirected" 0 0
-((redirected >= $(least 2000))) || fail "only $redirected frames redirected in 2 s of 5k pps"
+((redirected >= $(least 2000))) || fail "only $redirected frames redirected in 2 s of $(least 5000) pps"
 pass "XDP_REDIRECT: $redirected frames redirected to $IFACE itself, QEMU sent $sent_hw"
 
 # ---- 5. XDP_ABORTED -------------------------------------------------------------------------
@@ -229,8 +241,10 @@ xdp-loader unload --all "$IFACE" || fail "cannot detach xdp_abort"
 echo 0 >"$tracing/events/xdp/xdp_exception/enable"
 aborted=$(count abort '.counts.ethtool.xdp_aborted')
 traced=$(grep -c 'xdp_exception:' "$tracing/trace")
-echo "XDP_ABORTED 2k pps 1 s: sent $(sent abort), xdp_aborted $aborted, xdp:xdp_exception events $traced"
-# Measured 0 apart of 2000 in 4 runs, both
+echo "XDP_ABORTED $(least 2000) pps 1 s: sent $(sent abort), xdp_aborted $aborted, xdp:xdp_exception events $traced"
+# Measured 0 apart of 2000 in 4 runs, both (the events are the driver's
+# own: a sanity check; exact with one vCPU, as above). The frames sent are
+# the independent count.
 agree "xdp_aborted vs xdp_exception events" "$aborted" "$traced" 0 0
 agree "xdp_aborted vs the frames sent" "$aborted" "$(sent abort)" 1 5
 pass "XDP_ABORTED: $aborted counted and traced"
@@ -271,7 +285,7 @@ ping -c 3 -i 0.2 -s 8000 -M do -W 2 "$PEER" >/dev/null ||
 	fail "8000-byte pings through xdp_mb (multi-buffer XDP_PASS) failed"
 blast mb "$reflect_port" "$(least 500)" 2 8000
 read -r dropped frames < <(ethtool_counts mb xdp_drop hw_rx_total_packets)
-echo "xdp_mb at MTU 9000, 8000 B UDP 500 pps 2 s: sent $(sent mb), QEMU delivered $frames, xdp_drop $dropped"
+echo "xdp_mb at MTU 9000, 8000 B UDP $(least 500) pps 2 s: sent $(sent mb), QEMU delivered $frames, xdp_drop $dropped"
 # QEMU's frames also hold peer-run's control connection (measured 5 apart
 # of 1000 in 3 runs)
 agree "xdp_drop of 8000 B frames vs QEMU's frames" "$dropped" "$frames" 1 64
@@ -288,7 +302,7 @@ frames=$(count after '.counts.ethtool.hw_rx_total_packets')
 got=$(count after '.counts.udp.InDatagrams')
 xdp_moved=$(jq -er '[.counts.ethtool | to_entries[] | select(.key | startswith("xdp_")) | .value] | add' \
 	"$RESULTS/after.json")
-echo "detached, 5k pps 2 s: sent $(sent after), QEMU delivered $frames, UDP took in $got, XDP counters moved $xdp_moved"
+echo "detached, $(least 5000) pps 2 s: sent $(sent after), QEMU delivered $frames, UDP took in $got, XDP counters moved $xdp_moved"
 # Measured 10000 of 10005 in 4 runs (QEMU's count holds the control
 # connection); bar 98 % as in section 1
 ((got * 100 >= frames * 98 && frames > 0)) || fail "after detach only $got of $frames frames reached the socket"
@@ -297,7 +311,24 @@ ping -c 3 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after detach"
 pass "detached: $got of $frames frames to the socket, XDP counters still"
 
 # ---- 8. mode=irq and mode=irq-drain refuse XDP: no NAPI ------------------------------------
+# quiesce_pool - down, and wait (bounded) until the RX page_pool reports no
+# page in flight (page_pool:page_pool_release): an rmmod with pages still
+# mapped trips DMA-API debug on the debug kernel.
+quiesce_pool() {
+	local i event=$tracing/events/page_pool/page_pool_release
+	echo >"$tracing/trace"
+	echo 1 >"$event/enable"
+	ip link set dev "$IFACE" down
+	for ((i = 0; i < 100 * scale; i++)); do
+		grep -q 'inflight=0 hold=' "$tracing/trace" && break
+		sleep 0.1
+	done
+	echo 0 >"$event/enable"
+	grep -q 'inflight=0 hold=' "$tracing/trace" ||
+		fail "the RX page_pool kept pages in flight after down: $(tail -n 2 "$tracing/trace")"
+}
 for mode in irq irq-drain; do
+	quiesce_pool
 	rmmod e1k_napi || fail "rmmod before mode=$mode failed"
 	reload_ours "mode=$mode" || fail "reload with mode=$mode failed"
 	if ip link set dev "$IFACE" xdpdrv obj "$obj" sec xdp 2>"$RESULTS/$mode.err"; then
