@@ -249,7 +249,16 @@ agree "xdp_aborted vs xdp_exception events" "$aborted" "$traced" 0 0
 agree "xdp_aborted vs the frames sent" "$aborted" "$(sent abort)" 1 5
 pass "XDP_ABORTED: $aborted counted and traced"
 
-# ---- 6. refusals ----------------------------------------------------------------------------
+# ---- 6. refusals, and what stays allowed ---------------------------------------------------
+# wait_carrier - bounded wait for the link after a ring rebuild (down/up).
+wait_carrier() {
+	local i
+	for ((i = 0; i < 50 * scale; i++)); do
+		[[ $(cat "$sysfs/carrier") == 1 ]] && return 0
+		sleep 0.1
+	done
+	fail "no carrier after rebuilding the rings"
+}
 xdp-loader load -m native -n xdp_pass "$IFACE" "$obj" >/dev/null 2>&1 || fail "cannot attach xdp_pass"
 id=$(attached)
 if ip link set dev "$IFACE" mtu 9000 2>"$RESULTS/mtu.err"; then
@@ -258,6 +267,16 @@ fi
 (($(cat "$sysfs/mtu") == 1500)) || fail "the refused MTU change left MTU $(cat "$sysfs/mtu")"
 [[ $(attached) == "$id" ]] || fail "the refused MTU change changed the program"
 dmesg | grep -q "MTU 9000 refused: the XDP program attached has no frags support" || fail "no message for the refused MTU"
+# Allowed with the program attached: an MTU within one buffer and a ring
+# resize rebuild the rings (and the xdp_rxq) under the same program.
+ip link set dev "$IFACE" mtu 2000 || fail "MTU 2000 refused with xdp_pass attached"
+ethtool -G "$IFACE" rx 128 || fail "ethtool -G rx 128 refused with xdp_pass attached"
+wait_carrier
+[[ $(attached) == "$id" ]] || fail "the program changed across an MTU change and a ring resize"
+ping -c 3 -i 0.2 -s 1900 -M do -W 2 "$PEER" >/dev/null ||
+	fail "no 1900-byte pings at MTU 2000 through xdp_pass on a ring of 128"
+ip link set dev "$IFACE" mtu 1500 && ethtool -G "$IFACE" rx 256 || fail "cannot restore MTU 1500, ring 256"
+wait_carrier
 xdp-loader unload --all "$IFACE" || fail "cannot detach xdp_pass"
 ip link set dev "$IFACE" mtu 9000 || fail "MTU 9000 refused without a program"
 if ip link set dev "$IFACE" xdpdrv obj "$obj" sec xdp 2>"$RESULTS/attach.err"; then
@@ -266,18 +285,9 @@ fi
 grep -q "MTU too large for an XDP program without frags support" "$RESULTS/attach.err" ||
 	fail "no extack message for a program at MTU 9000: $(cat "$RESULTS/attach.err")"
 [[ -z $(attached) ]] || fail "a refused program is attached"
-pass "refused: MTU 9000 with a program ($(cat "$RESULTS/mtu.err")), a program at MTU 9000 ($(head -n 1 "$RESULTS/attach.err"))"
+pass "allowed with xdp_pass: MTU 2000, a ring of 128 (1900-byte pings); refused: MTU 9000 with a program ($(cat "$RESULTS/mtu.err")), a program at MTU 9000 ($(head -n 1 "$RESULTS/attach.err"))"
 
 # ---- 6b. multi-buffer frames, a program with frags support (MTU 9000) ----------------------
-# wait_carrier - bounded wait for the link after an MTU change (down/up).
-wait_carrier() {
-	local i
-	for ((i = 0; i < 50 * scale; i++)); do
-		[[ $(cat "$sysfs/carrier") == 1 ]] && return 0
-		sleep 0.1
-	done
-	fail "no carrier after the MTU change"
-}
 wait_carrier
 ip link set dev "$IFACE" xdpdrv obj "$obj" sec xdp.frags 2>"$RESULTS/mb.err" ||
 	fail "xdp_mb (frags support) refused at MTU 9000: $(cat "$RESULTS/mb.err")"
