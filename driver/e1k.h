@@ -10,6 +10,7 @@
 #include <linux/bpf.h>
 #include <linux/dim.h>
 #include <linux/ethtool.h>
+#include <linux/if_vlan.h>
 #include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -17,6 +18,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/page_pool.h>
+#include <net/xdp.h>
 
 #include "e1k_regs.h"
 
@@ -106,6 +108,12 @@ static_assert(E1K_RX_FRAME_BUFS_MAX - 1 <= MAX_SKB_FRAGS);
  */
 #define E1K_MAX_FRAME		16128
 static_assert(E1K_MAX_FRAME <= E1K_RX_FRAME_MAX);
+/*
+ * An XDP program without frags support sees one receive buffer per frame:
+ * the largest MTU whose frames, VLAN tag included, fit in one (the CRC is
+ * stripped, RCTL.SECRC). Programs with frags support take any MTU.
+ */
+#define E1K_XDP_MAX_MTU		(E1K_RX_BUF_LEN - VLAN_ETH_HLEN)
 
 /*
  * Software counters of one ring, read with u64_stats. Only the ring's
@@ -117,11 +125,22 @@ struct e1k_ring_stats {
 	u64 bytes;
 };
 
+/* What a TX slot's packet is, and so how its completion releases it */
+enum e1k_tx_buf_type {
+	E1K_TX_BUF_SKB,			/* from the stack: BQL counts it */
+	E1K_TX_BUF_XDP_TX,		/* XDP_TX: a page of the RX ring's pool */
+	E1K_TX_BUF_XDP_XMIT,		/* ndo_xdp_xmit: mapped by the driver */
+};
+
 struct e1k_tx_buffer {
-	struct sk_buff *skb;		/* set on the packet's first descriptor */
+	union {				/* set on the packet's first descriptor */
+		struct sk_buff *skb;	/* E1K_TX_BUF_SKB */
+		struct xdp_frame *xdpf;	/* E1K_TX_BUF_XDP_* */
+	};
 	dma_addr_t dma;
 	u32 len;
 	bool mapped_as_page;
+	u8 type;			/* enum e1k_tx_buf_type */
 	u16 eop;			/* index of the packet's last descriptor */
 	u32 bytecount;
 	u16 segs;
@@ -150,6 +169,8 @@ struct e1k_ring {
 	u16 ctx_csum_offset;
 	/* RX: the pool the buffers come from (one per RX ring) */
 	struct page_pool *page_pool;
+	/* RX: the ring as XDP sees it (its memory model: the pool) */
+	struct xdp_rxq_info xdp_rxq;
 	/* RX: a frame spanning too many descriptors is being discarded */
 	bool rx_discarding;
 };
@@ -184,6 +205,29 @@ struct e1k_irq_stats {
 };
 
 /*
+ * The XDP program's verdicts on received frames (e1k_xdp.c), counted by the
+ * poll that ran it: a part of struct e1k_poll_stats, and the per-poll tally
+ * added to it once at the end of the poll.
+ */
+struct e1k_xdp_stats {
+	u64 xdp_pass;
+	u64 xdp_drop;
+	u64 xdp_tx;
+	u64 xdp_tx_errors;		/* no TX slot, or no room for the frame */
+	u64 xdp_redirect;
+	u64 xdp_redirect_errors;
+	u64 xdp_aborted;		/* XDP_ABORTED and unknown verdicts */
+};
+
+/* One poll's XDP work, tallied on its stack, applied by e1k_xdp_poll_end() */
+struct e1k_xdp_poll {
+	struct e1k_xdp_stats stats;
+	struct e1k_ring_stats rx;	/* frames XDP consumed (not XDP_PASS) */
+	bool tx_queued;			/* XDP_TX frames wait for a tail write */
+	bool redirected;		/* xdp_do_flush() is due */
+};
+
+/*
  * Counters of the poll context: the NAPI poll, or with mode=irq the hard-IRQ
  * handler, which then does the same work and has no NAPI (so no netpoll
  * either) to run beside it. That context is their only writer, under
@@ -206,6 +250,7 @@ struct e1k_poll_stats {
 	u64 rx_copybreak;
 	u64 rx_multi_buffer;
 	u64 rx_pool_released;
+	struct e1k_xdp_stats xdp;
 };
 
 /*
@@ -222,6 +267,12 @@ struct e1k_event_stats {
 	atomic64_t tx_timeouts;
 	atomic64_t tx_dropped;
 	atomic64_t rx_refill_kicks;	/* an RX ring left without buffers kicked */
+	/*
+	 * ndo_xdp_xmit: frames other devices' polls (or this one's, on a
+	 * redirect to itself) queued, and refused
+	 */
+	atomic64_t xdp_xmit;
+	atomic64_t xdp_xmit_errors;
 };
 
 /*
@@ -248,6 +299,9 @@ struct e1k_sw_stats {
 	u64 tx_timeouts;
 	u64 tx_dropped;
 	u64 rx_refill_kicks;
+	struct e1k_xdp_stats xdp;
+	u64 xdp_xmit;
+	u64 xdp_xmit_errors;
 };
 
 struct e1k_adapter {
@@ -267,6 +321,11 @@ struct e1k_adapter {
 	u32 tx_usecs;			/* TX interrupt delay, 0 = none (xmit reads it) */
 	bool irq_mode;			/* mode=irq or irq-drain: no NAPI, work in hard IRQ */
 	bool irq_drain;			/* mode=irq-drain: the handler takes every ready frame */
+	/*
+	 * The attached XDP program (ndo_bpf), or NULL: swapped under RTNL,
+	 * read once per poll (e1k_xdp.c)
+	 */
+	struct bpf_prog *xdp_prog;
 	bool adaptive_rx;		/* ethtool -C adaptive-rx: DIM picks ITR */
 	struct dim rx_dim;		/* net_dim state (lib/dim) */
 	u16 dim_events;
@@ -339,6 +398,12 @@ static inline unsigned int e1k_ring_unused(const struct e1k_ring *ring)
 	return (ntc > ntu ? 0 : ring->count) + ntc - ntu - 1;
 }
 
+static inline struct e1k_rx_desc *e1k_rx_desc(const struct e1k_ring *rx,
+					      unsigned int i)
+{
+	return (struct e1k_rx_desc *)rx->desc + i;
+}
+
 static inline unsigned int e1k_ring_next(const struct e1k_ring *ring,
 					 unsigned int i)
 {
@@ -368,6 +433,8 @@ int e1k_poll(struct napi_struct *napi, int budget);
 void e1k_configure_tx(struct e1k_adapter *adapter);
 void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget);
 void e1k_unmap_tx_buffer(struct e1k_adapter *adapter, struct e1k_tx_buffer *buf);
+void e1k_tx_put_desc(struct e1k_ring *tx, unsigned int i, dma_addr_t dma,
+		     unsigned int len, u32 popts, u32 dcmd);
 netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t e1k_features_check(struct sk_buff *skb, struct net_device *netdev,
 				     netdev_features_t features);
@@ -389,6 +456,18 @@ static inline void e1k_rx_pool_stats(struct e1k_adapter *adapter, u64 *data)
 {
 }
 #endif
+
+/* e1k_xdp.c: native XDP */
+struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
+			   unsigned int nbufs, struct e1k_xdp_poll *poll);
+void e1k_xdp_poll_end(struct e1k_adapter *adapter, struct e1k_xdp_poll *poll);
+void e1k_xdp_tx_release(struct e1k_adapter *adapter, struct e1k_tx_buffer *buf,
+			bool in_napi);
+bool e1k_xdp_mtu_ok(struct e1k_adapter *adapter, unsigned int mtu);
+int e1k_xdp_rxq_register(struct e1k_adapter *adapter);
+int e1k_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
+int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
+		 u32 flags);
 
 /* e1k_itr.c: interrupt throttling, TX interrupt delay, adaptive-rx */
 void e1k_write_itr(struct e1k_adapter *adapter, u32 irqs_per_sec);

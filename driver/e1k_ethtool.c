@@ -21,8 +21,10 @@ struct e1k_stat {
 	size_t offset;
 };
 
-#define E1K_RING_STAT(_name, _field) \
+/* A software counter under a name of its own */
+#define E1K_SW_STAT_AS(_name, _field) \
 	{ _name, E1K_STAT_SW, offsetof(struct e1k_sw_stats, _field) }
+#define E1K_RING_STAT(_name, _field)	E1K_SW_STAT_AS(_name, _field)
 #define E1K_SW_STAT(_field) \
 	{ #_field, E1K_STAT_SW, offsetof(struct e1k_sw_stats, _field) }
 #define E1K_HW_STAT(_name, _field) \
@@ -55,6 +57,15 @@ static const struct e1k_stat e1k_stats[] = {
 	E1K_SW_STAT(tx_timeouts),
 	E1K_SW_STAT(tx_dropped),
 	E1K_SW_STAT(rx_refill_kicks),
+	E1K_SW_STAT_AS("xdp_pass", xdp.xdp_pass),
+	E1K_SW_STAT_AS("xdp_drop", xdp.xdp_drop),
+	E1K_SW_STAT_AS("xdp_tx", xdp.xdp_tx),
+	E1K_SW_STAT_AS("xdp_tx_errors", xdp.xdp_tx_errors),
+	E1K_SW_STAT_AS("xdp_redirect", xdp.xdp_redirect),
+	E1K_SW_STAT_AS("xdp_redirect_errors", xdp.xdp_redirect_errors),
+	E1K_SW_STAT_AS("xdp_aborted", xdp.xdp_aborted),
+	E1K_SW_STAT(xdp_xmit),
+	E1K_SW_STAT(xdp_xmit_errors),
 	E1K_HW_STAT("hw_rx_crc_errors", crcerrs),
 	E1K_HW_STAT("hw_rx_align_errors", algnerrc),
 	E1K_HW_STAT("hw_rx_errors", rxerrc),

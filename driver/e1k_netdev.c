@@ -234,6 +234,8 @@ static int e1k_change_mtu(struct net_device *netdev, int new_mtu)
 {
 	struct e1k_adapter *adapter = netdev_priv(netdev);
 
+	if (!e1k_xdp_mtu_ok(adapter, new_mtu))
+		return -EINVAL;
 	return e1k_reinit(adapter, adapter->tx_ring_count,
 			  adapter->rx_ring_count, new_mtu);
 }
@@ -302,6 +304,8 @@ static const struct net_device_ops e1k_netdev_ops = {
 	.ndo_change_mtu		= e1k_change_mtu,
 	.ndo_tx_timeout		= e1k_tx_timeout,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_bpf		= e1k_bpf,
+	.ndo_xdp_xmit		= e1k_xdp_xmit,
 };
 
 /**

@@ -83,8 +83,13 @@ int e1k_setup_rings(struct e1k_adapter *adapter)
 	err = e1k_rx_pool_create(adapter);
 	if (err)
 		goto err_free_rx_ring;
+	err = e1k_xdp_rxq_register(adapter);
+	if (err)
+		goto err_destroy_pool;
 	return 0;
 
+err_destroy_pool:
+	e1k_rx_pool_destroy(adapter);
 err_free_rx_ring:
 	e1k_free_ring(adapter, &adapter->rx_ring);
 err_free_tx_ring:
@@ -95,10 +100,17 @@ err_free_tx_ring:
 /**
  * e1k_free_rings - free what e1k_setup_rings() allocated, in reverse
  * @adapter: the adapter; the rings must have been cleaned (every page back
- *	     in the pool, e1k_clean_rings())
+ *	     in the pool, e1k_clean_rings()); rings already freed are left
+ *	     alone (a close after a failed reopen calls this again)
  */
 void e1k_free_rings(struct e1k_adapter *adapter)
 {
+	/*
+	 * Drops the memory model's reference on the pool, then ours; a
+	 * second call (close after a failed reopen) finds it unregistered
+	 */
+	if (xdp_rxq_info_is_reg(&adapter->rx_ring.xdp_rxq))
+		xdp_rxq_info_unreg(&adapter->rx_ring.xdp_rxq);
 	e1k_rx_pool_destroy(adapter);
 	e1k_free_ring(adapter, &adapter->rx_ring);
 	e1k_free_ring(adapter, &adapter->tx_ring);
@@ -117,6 +129,10 @@ void e1k_clean_rings(struct e1k_adapter *adapter)
 		struct e1k_tx_buffer *buf = &tx->tx_buf[i];
 
 		e1k_unmap_tx_buffer(adapter, buf);
+		if (buf->type != E1K_TX_BUF_SKB) {
+			e1k_xdp_tx_release(adapter, buf, false);
+			continue;
+		}
 		dev_kfree_skb_any(buf->skb);
 		buf->skb = NULL;
 	}

@@ -43,7 +43,13 @@ int e1k_rx_pool_create(struct e1k_adapter *adapter)
 		.pool_size = 2 * rx->count,
 		.nid = dev_to_node(&adapter->pdev->dev),
 		.dev = &adapter->pdev->dev,
-		.dma_dir = DMA_FROM_DEVICE,
+		/*
+		 * XDP_TX sends from the page: the device reads it too. Always,
+		 * so that a program comes and goes with the interface up (no
+		 * pool rebuild); free without an IOMMU or bounce buffers, with
+		 * swiotlb each recycle then bounces the buffer to the device.
+		 */
+		.dma_dir = DMA_BIDIRECTIONAL,
 		.offset = E1K_RX_HEADROOM,
 		.max_len = E1K_RX_BUF_LEN,
 	};
@@ -125,11 +131,6 @@ void e1k_rx_release_buffers(struct e1k_adapter *adapter)
 		page_pool_put_full_page(rx->page_pool, buf->page, false);
 		buf->page = NULL;
 	}
-}
-
-static struct e1k_rx_desc *e1k_rx_desc(const struct e1k_ring *rx, unsigned int i)
-{
-	return (struct e1k_rx_desc *)rx->desc + i;
 }
 
 /* The address the NIC writes a frame to: past the headroom */
@@ -515,7 +516,9 @@ static void e1k_rx_advance(struct e1k_ring *rx, unsigned int nbufs)
  */
 int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 {
+	struct bpf_prog *xdp_prog = READ_ONCE(adapter->xdp_prog);
 	struct e1k_ring *rx = &adapter->rx_ring;
+	struct e1k_xdp_poll xdp_poll = {};
 	unsigned int cleaned = 0;
 	int work = 0;
 
@@ -547,7 +550,11 @@ int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 		} else if (unlikely(!e1k_rx_lengths_ok(rx, nbufs))) {
 			e1k_poll_stat_inc(adapter, &adapter->poll_stats.rx_length_errors);
 		} else {
-			skb = e1k_rx_take(adapter, nbufs);
+			/* XDP first, on the page, before any skb (e1k_xdp.c) */
+			if (xdp_prog)
+				skb = e1k_xdp_rx(adapter, xdp_prog, nbufs, &xdp_poll);
+			else
+				skb = e1k_rx_take(adapter, nbufs);
 			if (skb)
 				e1k_receive_skb(adapter, skb);
 		}
@@ -568,6 +575,8 @@ int e1k_clean_rx(struct e1k_adapter *adapter, int budget)
 	 */
 	if (e1k_ring_unused(rx) >= E1K_RX_REFILL_BATCH)
 		e1k_rx_refill(adapter, e1k_ring_unused(rx));
+	if (xdp_prog)
+		e1k_xdp_poll_end(adapter, &xdp_poll);
 	/*
 	 * Out of buffers and none to be had: no frame, so no interrupt, will
 	 * come. Have the watchdog retry soon (e1k_rx_kick()), once: polls

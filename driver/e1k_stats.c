@@ -64,6 +64,9 @@ void e1k_stats_snapshot(struct e1k_adapter *adapter, struct e1k_sw_stats *out)
 	out->tx_timeouts = atomic64_read(&ev->tx_timeouts);
 	out->tx_dropped = atomic64_read(&ev->tx_dropped);
 	out->rx_refill_kicks = atomic64_read(&ev->rx_refill_kicks);
+	out->xdp = poll.xdp;
+	out->xdp_xmit = atomic64_read(&ev->xdp_xmit);
+	out->xdp_xmit_errors = atomic64_read(&ev->xdp_xmit_errors);
 }
 
 /**

@@ -65,7 +65,7 @@ void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 	unsigned int i = tx->next_to_clean;
 	/* Pairs with xmit's smp_store_release(): the slots before it are whole */
 	unsigned int ntu = smp_load_acquire(&tx->next_to_use);
-	unsigned int packets = 0, bytes = 0;
+	unsigned int packets = 0, bytes = 0, xdp_packets = 0, xdp_bytes = 0;
 
 	while (i != ntu) {
 		struct e1k_tx_buffer *first = &tx->tx_buf[i];
@@ -78,6 +78,23 @@ void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 		/* Read the buffers only after seeing DD */
 		dma_rmb();
 
+		if (first->type != E1K_TX_BUF_SKB) {
+			/*
+			 * An XDP frame: one descriptor, outside BQL. netpoll
+			 * (budget 0) may run with interrupts off, where a
+			 * frame cannot go back to its page_pool: it leaves
+			 * this and what follows to the next NAPI poll.
+			 */
+			if (!napi_budget)
+				break;
+			xdp_packets++;
+			xdp_bytes += first->bytecount;
+			e1k_unmap_tx_buffer(adapter, first);
+			e1k_xdp_tx_release(adapter, first, true);
+			eop_desc->upper = 0;
+			i = e1k_ring_next(tx, i);
+			continue;
+		}
 		packets += first->segs;
 		bytes += first->bytecount;
 		napi_consume_skb(first->skb, napi_budget);
@@ -93,13 +110,14 @@ void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 	}
 	/* The slots before it are free for xmit to reuse */
 	smp_store_release(&tx->next_to_clean, i);
-	if (!packets)
+	if (!packets && !xdp_packets)
 		return;
 
 	u64_stats_update_begin(&tx->syncp);
-	tx->stats.packets += packets;
-	tx->stats.bytes += bytes;
+	tx->stats.packets += packets + xdp_packets;
+	tx->stats.bytes += bytes + xdp_bytes;
 	u64_stats_update_end(&tx->syncp);
+	/* BQL counts only what netdev_sent_queue() counted: the stack's */
 	netdev_completed_queue(netdev, packets, bytes);
 
 	/*
@@ -223,8 +241,19 @@ static int e1k_tx_tso(struct e1k_ring *tx, struct sk_buff *skb, u32 *popts,
 	return 1;
 }
 
-static void e1k_tx_put_desc(struct e1k_ring *tx, unsigned int i, dma_addr_t dma,
-			    unsigned int len, u32 popts, u32 dcmd)
+/**
+ * e1k_tx_put_desc - write one TCP/IP data descriptor (8254x SDM 3.3.7)
+ * @tx: the TX ring
+ * @i: the slot
+ * @dma: the buffer
+ * @len: its length
+ * @popts: the packet options (checksum insertion)
+ * @dcmd: the commands beyond DEXT and IFCS (EOP, RS, TSE, IDE)
+ *
+ * Context: the TX queue's lock held (xmit, XDP).
+ */
+void e1k_tx_put_desc(struct e1k_ring *tx, unsigned int i, dma_addr_t dma,
+		     unsigned int len, u32 popts, u32 dcmd)
 {
 	struct e1k_tx_desc *desc = (struct e1k_tx_desc *)tx->desc + i;
 
@@ -389,7 +418,8 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	/*
 	 * The packet is built from slot next on and published to
 	 * e1k_clean_tx() only when complete (next_to_use, release). Only
-	 * xmit writes next_to_use: the plain read is its own.
+	 * xmit and XDP (e1k_xdp.c) write next_to_use, both under the TX
+	 * queue's lock: the plain read is safe.
 	 */
 	first = tx->next_to_use;
 	next = first;
@@ -432,6 +462,7 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 
 	/* e1k_clean_tx() reclaims from the first to the last descriptor */
 	first_buf = &tx->tx_buf[first];
+	first_buf->type = E1K_TX_BUF_SKB;
 	first_buf->skb = skb;
 	first_buf->eop = last;
 	first_buf->segs = segs;
