@@ -141,7 +141,7 @@ static struct sk_buff *e1k_xdp_build_skb(struct e1k_adapter *adapter,
 		skb_metadata_set(skb, metasize);
 	if (nr_frags)
 		xdp_update_skb_shared_info(skb, nr_frags, sinfo->xdp_frags_size,
-					   nr_frags * PAGE_SIZE,
+					   nr_frags * E1K_RX_PAGE_SIZE,
 					   xdp_buff_is_frag_pfmemalloc(xdp));
 	return skb;
 }
@@ -242,7 +242,7 @@ struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
 	len = le16_to_cpu(e1k_rx_desc(rx, rx->next_to_clean)->length);
 	dma_sync_single_range_for_cpu(&adapter->pdev->dev, page_pool_get_dma_addr(page),
 				      E1K_RX_HEADROOM, len, page_pool_get_dma_dir(rx->page_pool));
-	xdp_init_buff(&xdp, PAGE_SIZE, &rx->xdp_rxq);
+	xdp_init_buff(&xdp, E1K_RX_PAGE_SIZE, &rx->xdp_rxq);
 	xdp_prepare_buff(&xdp, page_address(page), E1K_RX_HEADROOM, len, true);
 	frame_len = len;
 	if (nbufs > 1)
@@ -255,9 +255,8 @@ struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
 	case XDP_PASS:
 		skb = e1k_xdp_build_skb(adapter, &xdp);
 		if (unlikely(!skb)) {
-			/* No skb: the frame is lost, so a drop */
-			atomic64_inc(&adapter->events.rx_alloc_failed);
-			poll->stats.xdp_drop++;
+			/* No skb: the program passed it, the driver lost it */
+			e1k_poll_stat_inc(adapter, &adapter->poll_stats.rx_dropped);
 			break;
 		}
 		poll->stats.xdp_pass++;
