@@ -998,16 +998,17 @@ SPEED_COMPARISONS = [
     ("speed_tcp_rx", "mbps", "TCP peer→guest", "Mb/s", "{:.0f}"),
     ("speed_pktgen", "tx_pps", "pktgen 60 B TX", "pps", "{:.0f}"),
 ]
-# The 64-byte flood's modes in the page's order: (mode, label). "stack" is
-# the nft drop rule in the input hook; the others xdp-bench ACTION -m MODE.
+# The 64-byte flood's modes in the page's order: (mode, label, the chart's
+# two-line label). "stack" is the nft drop rule in the input hook; the
+# others xdp-bench ACTION -m MODE.
 FLOOD_MODES = [
-    ("stack", "stack: nft drop rule, input hook"),
-    ("xdp-drop-skb", "XDP_DROP, generic (skb)"),
-    ("xdp-drop-native", "XDP_DROP, native"),
-    ("xdp-tx-skb", "XDP_TX, generic (skb)"),
-    ("xdp-tx-native", "XDP_TX, native"),
-    ("xdp-redirect-skb", "XDP_REDIRECT to itself, generic (skb)"),
-    ("xdp-redirect-native", "XDP_REDIRECT to itself, native"),
+    ("stack", "stack: nft drop rule, input hook", "stack\n(nft drop)"),
+    ("xdp-drop-skb", "XDP_DROP, generic (skb)", "XDP_DROP\ngeneric"),
+    ("xdp-drop-native", "XDP_DROP, native", "XDP_DROP\nnative"),
+    ("xdp-tx-skb", "XDP_TX, generic (skb)", "XDP_TX\ngeneric"),
+    ("xdp-tx-native", "XDP_TX, native", "XDP_TX\nnative"),
+    ("xdp-redirect-skb", "XDP_REDIRECT to itself, generic (skb)", "REDIRECT\ngeneric"),
+    ("xdp-redirect-native", "XDP_REDIRECT to itself, native", "REDIRECT\nnative"),
 ]
 # The issue's flood bar: XDP_DROP at the driver (native) at least 3x the
 # rate the stack drops the same flood at (medians, e1k_napi).
@@ -1194,7 +1195,7 @@ def speed_floods(runs):
     """{contender: {mode: {"pps", "qemu_pps", "counted_vs_qemu", "offered_pps",
     "xmit_pps", "redir_pps", "cpu_softirq_pct": summaries over the runs,
     "skipped": [reasons], "errors": [reasons]}}} in FLOOD_MODES' order."""
-    rank = {m: i for i, (m, _) in enumerate(FLOOD_MODES)}
+    rank = {m: i for i, (m, *_) in enumerate(FLOOD_MODES)}
     out = {}
     for c in (SPEED_OURS, SPEED_INBOX):
         by_mode = {}
