@@ -1020,6 +1020,11 @@ XDP_DROP_FACTOR = 3.0
 XDP_STEADY_SHARE = 0.5
 # How many symbols of each profile the report keeps.
 PROFILE_TOP = 10
+# The idle loop's symbols (x86, 6.1): a vCPU with nothing to do halts in
+# one of these; their sum is the profile's idle share, and the top symbols
+# are also given without them (where the busy time goes).
+IDLE_SYMBOLS = {"default_idle", "native_safe_halt", "pv_native_safe_halt", "arch_cpu_idle", "default_idle_call",
+                "cpu_idle_poll", "mwait_idle", "acpi_idle_do_entry", "intel_idle", "do_idle"}
 
 
 def speed_runs(raw):
@@ -1260,8 +1265,9 @@ def parse_perf_report(text):
 
 def speed_profiles(runs):
     """{driver label: {"rep", "seconds", "load", "top": the first PROFILE_TOP
-    symbols} or {"error"}} from the first run of each contender with a
-    profile row."""
+    symbols, "top_busy": the first PROFILE_TOP outside the idle loop,
+    "idle_share": the idle loop's per cent} or {"rep", "error"}} from the
+    first run of each contender with a profile row."""
     out = {}
     for c in (SPEED_OURS, SPEED_INBOX):
         for rep, rows in sorted(runs.get(c, {}).items()):
@@ -1272,12 +1278,15 @@ def speed_profiles(runs):
                 out[SPEED_DRIVERS[c]] = {"rep": rep, "error": row["error"]}
                 break
             try:
-                top = parse_perf_report(row.get("perf_report") or "")[:PROFILE_TOP]
+                rows = parse_perf_report(row.get("perf_report") or "")
             except ValueError as e:
                 out[SPEED_DRIVERS[c]] = {"rep": rep, "error": str(e)}
                 break
             out[SPEED_DRIVERS[c]] = {"rep": rep, "seconds": row.get("seconds"), "load": row.get("load"),
-                                     "top": top}
+                                     "top": rows[:PROFILE_TOP],
+                                     "top_busy": [r for r in rows if r["symbol"] not in IDLE_SYMBOLS][:PROFILE_TOP],
+                                     "idle_share": round(sum(r["share"] for r in rows
+                                                             if r["symbol"] in IDLE_SYMBOLS), 2)}
             break
     return out
 

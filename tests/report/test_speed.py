@@ -121,13 +121,18 @@ class PerfReport(unittest.TestCase):
             rules.parse_perf_report("# Samples: 0 of event 'cpu-clock'\n#\n")
 
     def test_the_top_ten_of_each_driver(self):
-        lines = "".join(f"    {20 - i:.2f}%  [kernel.kallsyms]  [k] sym{i}\n" for i in range(12))
+        lines = "    40.50%  [kernel.kallsyms]  [k] pv_native_safe_halt\n" + "".join(
+            f"    {20 - i:.2f}%  [kernel.kallsyms]  [k] sym{i}\n" for i in range(12)) + \
+            "     0.25%  [kernel.kallsyms]  [k] default_idle_call\n"
         raw = {"speed-ours-1": [{"phase": "speed_profile", "driver": "ours", "seconds": 5,
                                  "load": "iperf3 TCP peer->guest", "perf_report": lines}],
                "speed-ours-2": [{"phase": "speed_profile", "driver": "ours", "perf_report": "nothing"}],
                "speed-inbox-1": [{"phase": "speed_profile", "error": "perf report failed: x"}]}
         profiles = rules.speed_profiles(rules.speed_runs(raw))
-        self.assertEqual([t["symbol"] for t in profiles["e1k_napi"]["top"]], [f"sym{i}" for i in range(10)])
+        ours = profiles["e1k_napi"]
+        self.assertEqual([t["symbol"] for t in ours["top"]], ["pv_native_safe_halt"] + [f"sym{i}" for i in range(9)])
+        self.assertEqual([t["symbol"] for t in ours["top_busy"]], [f"sym{i}" for i in range(10)])
+        self.assertEqual(ours["idle_share"], 40.75)
         self.assertEqual(profiles["e1k_napi"]["rep"], 1)  # the first run's
         self.assertEqual(profiles["in-tree e1000"], {"rep": 1, "error": "perf report failed: x"})
 
