@@ -1149,38 +1149,42 @@ def xdp_bench_rate(parsed, unit="rx/s"):
 
 def flood_figures(row):
     """One flood row -> {"pps": the rate MODE took the flood at, as its own
-    counter says (nft's rule counter over napi-blast's sending time; xdp-
-    bench's steady rx/s), "counted": its total, "qemu_pps": QEMU's frames
-    delivered over the sending time, "counted_vs_qemu": counted / QEMU's,
-    "offered_pps", "xmit_pps"/"redir_pps" (xdp-bench's, where printed),
-    "cpu_softirq_pct"} or {"skipped": why} or {"error": why}."""
+    counter says, "qemu_pps": QEMU's frames delivered per second over the
+    same time, "vs_qemu": pps / qemu_pps, "offered_pps", "cpu_softirq_pct";
+    "xmit_pps"/"redir_pps" (xdp-bench's, where printed)} or {"skipped":
+    why} or {"error": why}. The stack's rate: nft's rule counter over
+    napi-blast's sending time (the window is the whole flood); XDP's:
+    xdp-bench's steady rx/s, QEMU's over the window inside the attachment
+    ("seconds"), which must have ended inside the flood."""
     if row.get("skipped"):
         return {"skipped": row["skipped"]}
     if row.get("error"):
         return {"error": row["error"]}
-    t, qemu = row.get("seconds"), row.get("qemu_delivered")
-    out = {"offered_pps": row.get("offered_pps"), "cpu_softirq_pct": row.get("cpu_softirq_pct"),
-           "qemu_pps": qemu / t if number(qemu) and number(t) and t > 0 else None}
+    qemu = row.get("qemu_delivered")
+    out = {"offered_pps": row.get("offered_pps"), "cpu_softirq_pct": row.get("cpu_softirq_pct")}
     if row.get("mode") == "stack":
-        counted = nft_counter(row.get("nft"))
+        counted, t = nft_counter(row.get("nft")), row.get("sending_s")
         if counted is None or not number(t) or t <= 0:
             return {"error": "no nft rule counter or no sending time in the row"}
-        out.update(pps=counted / t, counted=counted)
+        out["pps"] = counted / t
     else:
-        text = row.get("xdp_bench")
+        text, t = row.get("xdp_bench"), row.get("seconds")
         if not isinstance(text, str):
             return {"error": "no xdp-bench output in the row"}
+        if row.get("in_flood") is False:
+            return {"error": "the measured window outlasted the flood (napi-blast's sending time)"}
         try:
             parsed = parse_xdp_bench(text)
         except ValueError as e:
             return {"error": f"xdp-bench: {e}"}
-        out.update(pps=xdp_bench_rate(parsed), counted=parsed["totals"].get("received"),
-                   driver=parsed["driver"])
+        out.update(pps=xdp_bench_rate(parsed), driver=parsed["driver"])
         for unit, key in (("xmit/s", "xmit_pps"), ("redir/s", "redir_pps")):
             if any(unit in i for i in parsed["intervals"]):
                 out[key] = xdp_bench_rate(parsed, unit)
-    counted = out.get("counted")
-    out["counted_vs_qemu"] = counted / qemu if number(counted) and number(qemu) and qemu > 0 else None
+    if number(qemu) and number(t) and t > 0:
+        out["qemu_pps"] = qemu / t
+        if number(out.get("pps")) and qemu > 0:
+            out["vs_qemu"] = out["pps"] / out["qemu_pps"]
     return out
 
 
@@ -1197,7 +1201,7 @@ def nft_counter(doc):
 
 
 def speed_floods(runs):
-    """{contender: {mode: {"pps", "qemu_pps", "counted_vs_qemu", "offered_pps",
+    """{contender: {mode: {"pps", "qemu_pps", "vs_qemu", "offered_pps",
     "xmit_pps", "redir_pps", "cpu_softirq_pct": summaries over the runs,
     "skipped": [reasons], "errors": [reasons]}}} in FLOOD_MODES' order."""
     rank = {m: i for i, (m, *_) in enumerate(FLOOD_MODES)}
