@@ -1225,9 +1225,19 @@ def speed_floods(runs):
                             entry["values"].setdefault(k, []).append(v)
         if by_mode:
             out[c] = {m: {**{k: summary(v) for k, v in e["values"].items()},
-                          "skipped": e["skipped"], "errors": e["errors"]}
+                          "skipped": _by_reason(e["skipped"]), "errors": _by_reason(e["errors"])}
                       for m, e in sorted(by_mode.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))}
     return out
+
+
+def _by_reason(items):
+    """["run 1: why", "run 2: why"] -> ["runs 1, 2: why"]: one line per
+    reason, whitespace collapsed, with the runs that gave it."""
+    runs = {}
+    for item in items:
+        head, _, why = item.partition(": ")
+        runs.setdefault(" ".join(why.split()), []).append(head.removeprefix("run "))
+    return [f"run{'s' if len(r) > 1 else ''} {', '.join(r)}: {why}" for why, r in runs.items()]
 
 
 def flood_verdict(floods):
@@ -1271,7 +1281,10 @@ def speed_profiles(runs):
     """{driver label: {"rep", "seconds", "load", "top": the first PROFILE_TOP
     symbols, "top_busy": the first PROFILE_TOP outside the idle loop,
     "idle_share": the idle loop's per cent} or {"rep", "error"}} from the
-    first run of each contender with a profile row."""
+    first run of each contender with a profile row. perf names the symbols
+    it read from /proc/kallsyms "[kernel.kallsyms]", a module's too: those
+    the row lists as the NIC driver's ("module", "module_symbols", from
+    the guest's kallsyms) get the module's name."""
     out = {}
     for c in (SPEED_OURS, SPEED_INBOX):
         for rep, rows in sorted(runs.get(c, {}).items()):
@@ -1286,6 +1299,10 @@ def speed_profiles(runs):
             except ValueError as e:
                 out[SPEED_DRIVERS[c]] = {"rep": rep, "error": str(e)}
                 break
+            module, own = row.get("module"), set(row.get("module_symbols") or [])
+            for r in rows:  # perf names a module's symbols read from kallsyms [kernel.kallsyms]
+                if r["symbol"] in own:
+                    r["dso"] = f"[{module}]"
             out[SPEED_DRIVERS[c]] = {"rep": rep, "seconds": row.get("seconds"), "load": row.get("load"),
                                      "top": rows[:PROFILE_TOP],
                                      "top_busy": [r for r in rows if r["symbol"] not in IDLE_SYMBOLS][:PROFILE_TOP],

@@ -96,6 +96,71 @@ class XdpBenchOutput(unittest.TestCase):
                 rules.parse_xdp_bench(text)
 
 
+class RecordedRun(unittest.TestCase):
+    """fixtures/speed/: scripts/bench --only speed-ours,speed-inbox with
+    BENCH_SPEED_REPS=2 (e1k_napi on page_pool without native XDP yet); the
+    expected figures read off the recorded text by hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.raw = common.load_rows(SPEED)
+        cls.runs = rules.speed_runs(cls.raw)
+
+    def row(self, stem, mode):
+        return next(r for r in self.raw[stem] if r.get("mode") == mode)
+
+    def test_xdp_bench_drop(self):
+        parsed = rules.parse_xdp_bench(self.row("speed-ours-1", "xdp-drop-skb")["xdp_bench"])
+        self.assertEqual(parsed["driver"], "e1k_napi")
+        self.assertEqual([i["rx/s"] for i in parsed["intervals"]],
+                         [77999, 77223, 76830, 79139, 84396, 82289, 81285, 62725])
+        self.assertEqual(parsed["intervals"][0]["err/s"], 0)  # drop mode prints err/s only
+        self.assertEqual((parsed["totals"]["received"], parsed["totals"]["rx_dropped"]), (621886, 621886))
+        # the inner six: 77223 76830 79139 84396 82289 81285 -> (79139 + 81285) / 2
+        self.assertEqual(rules.xdp_bench_rate(parsed), 80212)
+
+    def test_xdp_bench_redirect(self):
+        parsed = rules.parse_xdp_bench(self.row("speed-ours-1", "xdp-redirect-skb")["xdp_bench"])
+        self.assertEqual(len(parsed["intervals"]), 9)  # "eth0->eth0" lines, two programs loaded
+        self.assertEqual(rules.xdp_bench_rate(parsed), 60869)
+        self.assertEqual(rules.xdp_bench_rate(parsed, "redir/s"), 60864)
+        self.assertEqual(parsed["totals"]["redirected"], 548249)
+
+    def test_the_stack_by_nft_s_counter(self):
+        f = rules.flood_figures(self.row("speed-ours-1", "stack"))
+        self.assertAlmostEqual(f["pps"], 771960 / 5.000010938)  # the rule's packets over the sending time
+        self.assertAlmostEqual(f["vs_qemu"], 771960 / 771965)  # QEMU delivered 771965
+
+    def test_native_refused_is_a_skip_with_the_kernel_s_words(self):
+        floods = rules.speed_floods(self.runs)
+        self.assertEqual(floods["speed-ours"]["xdp-drop-native"]["skipped"], [
+            "runs 1, 2: xdp-bench drop -m native did not attach: libbpf: Kernel error message: Underlying "
+            "driver does not support XDP in native mode Failed to attach XDP program: Operation not supported"])
+        self.assertNotIn("pps", floods["speed-ours"]["xdp-drop-native"])
+        self.assertEqual(list(floods["speed-inbox"]), ["stack"])
+        self.assertIsNone(rules.flood_verdict(floods)[2])
+
+    def test_perf_report_in_the_guest(self):
+        profiles = rules.speed_profiles(self.runs)
+        ours, inbox = profiles["e1k_napi"], profiles["in-tree e1000"]
+        self.assertEqual((ours["top_busy"][0]["symbol"], ours["top_busy"][0]["share"]),
+                         ("_raw_spin_unlock_irqrestore", 18.25))
+        self.assertEqual((ours["top_busy"][1]["symbol"], ours["top_busy"][1]["share"]), ("e1k_rx_refill", 17.17))
+        self.assertEqual(ours["idle_share"], 20.68)  # native_safe_halt
+        self.assertEqual(inbox["top_busy"][1]["symbol"], "e1000_clean_rx_irq")
+        self.assertEqual(len(ours["top_busy"]), 10)
+
+    def test_pairs(self):
+        tx = rules.speed_comparisons(self.runs)[0]
+        a1, a2 = (self.row_of(f"speed-ours-{i}", "speed_tcp_tx")["mbps"] for i in (1, 2))
+        b1, b2 = (self.row_of(f"speed-inbox-{i}", "speed_tcp_tx")["mbps"] for i in (1, 2))
+        self.assertEqual(tx["pairs"], [a1 / b1, a2 / b2])
+        self.assertAlmostEqual(tx["ratio"], (a1 + a2) / (b1 + b2))  # medians of two: the means
+
+    def row_of(self, stem, phase):
+        return next(r for r in self.raw[stem] if r.get("phase") == phase)
+
+
 class PerfReport(unittest.TestCase):
     # perf 6.1's layout (recorded on the host: dd under perf record -g)
     HOST = """# Samples: 99  of event 'cpu-clock'
@@ -126,7 +191,8 @@ class PerfReport(unittest.TestCase):
             f"    {20 - i:.2f}%  [kernel.kallsyms]  [k] sym{i}\n" for i in range(12)) + \
             "     0.25%  [kernel.kallsyms]  [k] default_idle_call\n"
         raw = {"speed-ours-1": [{"phase": "speed_profile", "driver": "ours", "seconds": 5,
-                                 "load": "iperf3 TCP peer->guest", "perf_report": lines}],
+                                 "load": "iperf3 TCP peer->guest", "perf_report": lines,
+                                 "module": "e1k_napi", "module_symbols": ["sym3", "e1k_open"]}],
                "speed-ours-2": [{"phase": "speed_profile", "driver": "ours", "perf_report": "nothing"}],
                "speed-inbox-1": [{"phase": "speed_profile", "error": "perf report failed: x"}]}
         profiles = rules.speed_profiles(rules.speed_runs(raw))
@@ -134,6 +200,8 @@ class PerfReport(unittest.TestCase):
         self.assertEqual([t["symbol"] for t in ours["top"]], ["pv_native_safe_halt"] + [f"sym{i}" for i in range(9)])
         self.assertEqual([t["symbol"] for t in ours["top_busy"]], [f"sym{i}" for i in range(10)])
         self.assertEqual(ours["idle_share"], 40.75)
+        self.assertEqual([t["dso"] for t in ours["top_busy"][2:5]], ["[kernel.kallsyms]", "[e1k_napi]",
+                                                                     "[kernel.kallsyms]"])
         self.assertEqual(profiles["e1k_napi"]["rep"], 1)  # the first run's
         self.assertEqual(profiles["in-tree e1000"], {"rep": 1, "error": "perf report failed: x"})
 
