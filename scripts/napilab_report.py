@@ -109,7 +109,8 @@ def collect(raw):
     samples[(contender, phase, key)] = [one value per run], every numeric
     field of every row (a null, e.g. packets_per_irq without interrupts, is
     no sample); timelines[driver] = the timeline run's rows. The strategies
-    phase's rows are strategy_results' (their figures are nested)."""
+    phase's rows are strategy_results' (their figures are nested), the
+    speed section's speed_section's (paired by repetition)."""
     samples, timelines = {}, {}
     for stem in sorted(raw):
         contender, rep = split_run_id(stem)
@@ -118,7 +119,7 @@ def collect(raw):
             continue
         for row in raw[stem]:
             phase = row.get("phase")
-            if not isinstance(phase, str) or phase in STRATEGY_PHASES:
+            if not isinstance(phase, str) or phase in STRATEGY_PHASES or phase.startswith(SPEED_PREFIX):
                 continue
             for key, value in row.items():
                 if number(value):
@@ -1025,3 +1026,371 @@ def latency_targets(sr):
     factor(f"bulk TCP peer→guest: adaptive-rx ≥ {TCP_KEPT:.2f}× ITR off", "tcp/mbps", TARGET_BASE, TCP_KEPT,
            False, "Mb/s")
     return out
+
+
+# --- the speed section (issue 13, part 3) ------------------------------------
+
+# scripts/bench's speed contenders: one VM run per driver and repetition,
+# interleaved, so that repetition i of each is a pair.
+SPEED_OURS, SPEED_INBOX = "speed-ours", "speed-inbox"
+SPEED_PREFIX = "speed_"  # the phases of its rows
+SPEED_DRIVERS = {SPEED_OURS: "e1k_napi", SPEED_INBOX: "in-tree e1000"}
+# The issue's bar: ours at least 1.10x the in-tree e1000 (ratio of the
+# medians over the repetitions).
+SPEED_FACTOR = 1.10
+# The measurements compared, one bench-guest row each per run:
+# (phase, key, label, unit, format).
+SPEED_COMPARISONS = [
+    ("speed_tcp_tx", "mbps", "TCP guest→peer", "Mb/s", "{:.0f}"),
+    ("speed_tcp_rx", "mbps", "TCP peer→guest", "Mb/s", "{:.0f}"),
+    ("speed_pktgen", "tx_pps", "pktgen 60 B TX", "pps", "{:.0f}"),
+]
+# The 64-byte flood's modes in the page's order: (mode, label, the chart's
+# two-line label). "stack" is the nft drop rule in the input hook; the
+# others xdp-bench ACTION -m MODE.
+FLOOD_MODES = [
+    ("stack", "stack: nft drop rule, input hook", "stack\n(nft drop)"),
+    ("xdp-drop-skb", "XDP_DROP, generic (skb)", "XDP_DROP\ngeneric"),
+    ("xdp-drop-native", "XDP_DROP, native", "XDP_DROP\nnative"),
+    ("xdp-tx-skb", "XDP_TX, generic (skb)", "XDP_TX\ngeneric"),
+    ("xdp-tx-native", "XDP_TX, native", "XDP_TX\nnative"),
+    ("xdp-redirect-skb", "XDP_REDIRECT to itself, generic (skb)", "REDIRECT\ngeneric"),
+    ("xdp-redirect-native", "XDP_REDIRECT to itself, native", "REDIRECT\nnative"),
+]
+# The issue's flood bar: XDP_DROP at the driver (native) at least 3x the
+# rate the stack drops the same flood at (medians, e1k_napi).
+XDP_DROP_FACTOR = 3.0
+# xdp-bench prints one line per interval (1 s); the first and the last
+# interval with traffic are partly outside the flood. Its rate is the
+# median of the intervals between them, those with at least this share of
+# the busiest interval (a stall of the guest's timer is not the rate).
+XDP_STEADY_SHARE = 0.5
+# How many symbols of each profile the report keeps.
+PROFILE_TOP = 10
+# The idle loop's symbols (x86, 6.1): a vCPU with nothing to do halts in
+# one of these; their sum is the profile's idle share, and the top symbols
+# are also given without them (where the busy time goes).
+IDLE_SYMBOLS = {"default_idle", "native_safe_halt", "pv_native_safe_halt", "arch_cpu_idle", "default_idle_call",
+                "cpu_idle_poll", "mwait_idle", "acpi_idle_do_entry", "intel_idle", "do_idle"}
+
+
+def speed_runs(raw):
+    """raw = {run id: [bench-guest rows]} -> {contender: {rep: {key: row}}}
+    for the speed contenders' runs, key = the row's phase, or
+    "speed_flood/MODE" for a flood row."""
+    runs = {}
+    for stem in sorted(raw):
+        try:
+            contender, rep = split_run_id(stem)
+        except ValueError:
+            continue
+        if contender not in SPEED_DRIVERS:
+            continue
+        for row in raw[stem]:
+            phase = row.get("phase") if isinstance(row, dict) else None
+            if not isinstance(phase, str) or not phase.startswith(SPEED_PREFIX):
+                continue
+            key = f"speed_flood/{row.get('mode')}" if phase == "speed_flood" else phase
+            runs.setdefault(contender, {}).setdefault(rep, {})[key] = row
+    return runs
+
+
+def _value(runs, contender, rep, phase, key):
+    row = runs.get(contender, {}).get(rep, {}).get(phase)
+    value = row.get(key) if row and not row.get("error") else None
+    return value if number(value) else None
+
+
+def speed_comparisons(runs):
+    """Ours against the in-tree e1000 per SPEED_COMPARISONS entry: {"label",
+    "unit", "ours", "inbox" (summaries or None), "ratio" (of the medians),
+    "pairs": [ours_i / inbox_i for each repetition i with both measured],
+    "pair_ratios" (summary), "pairs_at_factor" (how many pairs reached
+    SPEED_FACTOR), "met" (the ratio of the medians >= SPEED_FACTOR; None
+    when a side is missing)}."""
+    out = []
+    reps = sorted(set(runs.get(SPEED_OURS, {})) | set(runs.get(SPEED_INBOX, {})))
+    for phase, key, label, unit, fmt in SPEED_COMPARISONS:
+        sides = {}
+        for c in (SPEED_OURS, SPEED_INBOX):
+            values = [v for v in (_value(runs, c, r, phase, key) for r in reps) if v is not None]
+            sides[c] = summary(values) if values else None
+        pairs = []
+        for r in reps:
+            a, b = _value(runs, SPEED_OURS, r, phase, key), _value(runs, SPEED_INBOX, r, phase, key)
+            if a is not None and b:
+                pairs.append(a / b)
+        ours, inbox = sides[SPEED_OURS], sides[SPEED_INBOX]
+        ratio = ours["median"] / inbox["median"] if ours and inbox and inbox["median"] else None
+        out.append({"phase": phase, "label": label, "unit": unit, "format": fmt, "ours": ours, "inbox": inbox,
+                    "ratio": ratio, "pairs": pairs, "pair_ratios": summary(pairs) if pairs else None,
+                    "pairs_at_factor": sum(p >= SPEED_FACTOR for p in pairs),
+                    "met": None if ratio is None else ratio >= SPEED_FACTOR})
+    return out
+
+
+def confidence(c):
+    """The comparison's confidence statement, from its pairs."""
+    p = c["pair_ratios"]
+    if not p:
+        return "no pair measured"
+    if p["runs"] == 1:
+        return f"1 pair: {p['median']:.2f}×"
+    return (f"ours/in-tree in each of {p['runs']} pairs {p['min']:.2f}–{p['max']:.2f}×; "
+            f"{c['pairs_at_factor']} of {p['runs']} at ≥ {SPEED_FACTOR:.2f}×")
+
+
+_COUNT = r"(\d[\d,.']*)"
+
+
+def _count(text):
+    """xdp-bench's numbers with the locale's thousands separators."""
+    return float(re.sub(r"[,']", "", text))
+
+
+def parse_xdp_bench(text):
+    """xdp-bench's own output (drop, tx, redirect; -i 1) -> {"intervals":
+    [{unit: per second, ...}] (one per summary line, units "rx/s", "redir/s",
+    "xmit/s", "err,drop/s"), "totals": {"received", "average_pps",
+    "redirected", "transmitted", "rx_dropped", "errors"} (its closing
+    summary, what it printed of it), "driver": the driver it named or None}.
+    Raises ValueError when the text holds no interval line."""
+    intervals, totals, driver = [], {}, None
+    labels = {"Packets received": "received", "Average packets/s": "average_pps",
+              "Packets redirected": "redirected", "Average redir/s": "average_redir_pps",
+              "Packets transmitted": "transmitted", "Average transmit/s": "average_xmit_pps",
+              "Rx dropped": "rx_dropped", "Tx dropped": "tx_dropped", "Errors recorded": "errors"}
+    for line in text.splitlines():
+        m = re.search(r"\(ifindex \d+; driver ([^)]*)\)", line)
+        if m and driver is None:
+            driver = m[1]
+            continue
+        m = re.fullmatch(r"\s+([A-Za-z/ ]+?)\s*:\s*" + _COUNT + r"\s*", line)
+        if m and m[1] in labels:
+            totals[labels[m[1]]] = _count(m[2])
+            continue
+        if line[:1].isspace() or "rx/s" not in line:
+            continue  # per-CPU and per-action detail lines are indented
+        pairs = re.findall(_COUNT + r"\s+([a-z,]+/s)", line)
+        if pairs:
+            intervals.append({unit: _count(v) for v, unit in pairs})
+    if not intervals:
+        raise ValueError("no xdp-bench interval line (a line with rx/s) in its output")
+    return {"intervals": intervals, "totals": totals, "driver": driver}
+
+
+def xdp_bench_rate(parsed, unit="rx/s"):
+    """The steady rate of one xdp-bench run: the median of UNIT over the
+    intervals between the first and the last with traffic, those with at
+    least XDP_STEADY_SHARE of the busiest; with fewer than three busy
+    intervals, the busiest. None when no interval had traffic."""
+    values = [i.get(unit, 0) for i in parsed["intervals"]]
+    busy = [k for k, v in enumerate(values) if v > 0]
+    if not busy:
+        return None
+    inner = values[busy[0] + 1:busy[-1]]
+    top = max(values)
+    steady = [v for v in inner if v >= XDP_STEADY_SHARE * top]
+    return statistics.median(steady) if steady else top
+
+
+def flood_figures(row):
+    """One flood row -> {"pps": the rate MODE took the flood at, as its own
+    counter says, "qemu_pps": QEMU's frames delivered per second over the
+    same time, "vs_qemu": pps / qemu_pps, "offered_pps", "cpu_softirq_pct";
+    "xmit_pps"/"redir_pps" (xdp-bench's, where printed)} or {"skipped":
+    why} or {"error": why}. The stack's rate: nft's rule counter over
+    napi-blast's sending time (the window is the whole flood); XDP's:
+    xdp-bench's steady rx/s, QEMU's over the window inside the attachment
+    ("seconds"), which must have ended inside the flood."""
+    if row.get("skipped"):
+        return {"skipped": row["skipped"]}
+    if row.get("error"):
+        return {"error": row["error"]}
+    qemu = row.get("qemu_delivered")
+    out = {"offered_pps": row.get("offered_pps"), "cpu_softirq_pct": row.get("cpu_softirq_pct")}
+    if row.get("mode") == "stack":
+        counted, t = nft_counter(row.get("nft")), row.get("sending_s")
+        if counted is None or not number(t) or t <= 0:
+            return {"error": "no nft rule counter or no sending time in the row"}
+        out["pps"] = counted / t
+    else:
+        text, t = row.get("xdp_bench"), row.get("seconds")
+        if not isinstance(text, str):
+            return {"error": "no xdp-bench output in the row"}
+        if row.get("in_flood") is False:
+            return {"error": "the measured window outlasted the flood (napi-blast's sending time)"}
+        try:
+            parsed = parse_xdp_bench(text)
+        except ValueError as e:
+            return {"error": f"xdp-bench: {e}"}
+        out.update(pps=xdp_bench_rate(parsed), driver=parsed["driver"])
+        for unit, key in (("xmit/s", "xmit_pps"), ("redir/s", "redir_pps")):
+            if any(unit in i for i in parsed["intervals"]):
+                out[key] = xdp_bench_rate(parsed, unit)
+    if number(qemu) and number(t) and t > 0:
+        out["qemu_pps"] = qemu / t
+        if number(out.get("pps")) and qemu > 0:
+            out["vs_qemu"] = out["pps"] / out["qemu_pps"]
+    return out
+
+
+def nft_counter(doc):
+    """The packets of the first counter in `nft -j list table`'s JSON, or None."""
+    if not isinstance(doc, dict):
+        return None
+    for item in doc.get("nftables", []):
+        for expr in (item.get("rule", {}) or {}).get("expr", []) if isinstance(item, dict) else []:
+            if isinstance(expr, dict) and isinstance(expr.get("counter"), dict):
+                packets = expr["counter"].get("packets")
+                return packets if number(packets) else None
+    return None
+
+
+def speed_floods(runs):
+    """{contender: {mode: {"pps", "qemu_pps", "vs_qemu", "offered_pps",
+    "xmit_pps", "redir_pps", "cpu_softirq_pct": summaries over the runs,
+    "skipped": [reasons], "errors": [reasons]}}} in FLOOD_MODES' order."""
+    rank = {m: i for i, (m, *_) in enumerate(FLOOD_MODES)}
+    out = {}
+    for c in (SPEED_OURS, SPEED_INBOX):
+        by_mode = {}
+        for rep, rows in sorted(runs.get(c, {}).items()):
+            for key, row in rows.items():
+                if not key.startswith("speed_flood/"):
+                    continue
+                mode = key.split("/", 1)[1]
+                f = flood_figures(row)
+                entry = by_mode.setdefault(mode, {"values": {}, "skipped": [], "errors": []})
+                if "skipped" in f:
+                    entry["skipped"].append(f"run {rep}: {f['skipped']}")
+                elif "error" in f:
+                    entry["errors"].append(f"run {rep}: {f['error']}")
+                else:
+                    for k, v in f.items():
+                        if number(v):
+                            entry["values"].setdefault(k, []).append(v)
+        if by_mode:
+            out[c] = {m: {**{k: summary(v) for k, v in e["values"].items()},
+                          "skipped": _by_reason(e["skipped"]), "errors": _by_reason(e["errors"])}
+                      for m, e in sorted(by_mode.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))}
+    return out
+
+
+def _by_reason(items):
+    """["run 1: why", "run 2: why"] -> ["runs 1, 2: why"]: one line per
+    reason, whitespace collapsed, with the runs that gave it."""
+    runs = {}
+    for item in items:
+        head, _, why = item.partition(": ")
+        runs.setdefault(" ".join(why.split()), []).append(head.removeprefix("run "))
+    return [f"run{'s' if len(r) > 1 else ''} {', '.join(r)}: {why}" for why, r in runs.items()]
+
+
+def flood_verdict(floods):
+    """(target, measured, met) for XDP_DROP at the driver against the stack's
+    drop, e1k_napi: native XDP_DROP's median pps over the stack's; None when
+    native was not measured (its SKIP reason and the generic figure said)."""
+    target = f"64 B flood: XDP_DROP (native) ≥ {XDP_DROP_FACTOR:g}× the stack's nft drop, e1k_napi"
+    ours = floods.get(SPEED_OURS, {})
+    stack = ours.get("stack", {}).get("pps")
+    native = ours.get("xdp-drop-native", {})
+    generic = ours.get("xdp-drop-skb", {}).get("pps")
+    if not stack:
+        return target, "not measured (no stack drop row)", None
+    if not native.get("pps"):
+        why = "; ".join(native.get("skipped", []) + native.get("errors", [])) or "not run"
+        extra = (f"; generic XDP_DROP {with_range(generic, unit='pps')} = "
+                 f"{generic['median'] / stack['median']:.2f}× the stack's {with_range(stack, unit='pps')}"
+                 if generic else "")
+        return target, f"native not measured ({why}){extra}", None
+    r = native["pps"]["median"] / stack["median"]
+    return (target, f"{with_range(native['pps'], unit='pps')} vs the stack's {with_range(stack, unit='pps')} "
+                    f"= {r:.2f}×", r >= XDP_DROP_FACTOR)
+
+
+def parse_perf_report(text):
+    """`perf report --stdio --no-children --sort dso,sym -g none` -> [{"share"
+    (per cent of the samples), "dso", "kind" ("k" kernel, "." user),
+    "symbol"}] in perf's order (highest first). Raises ValueError when no
+    line has a share."""
+    rows = []
+    for line in text.splitlines():
+        m = re.fullmatch(r"\s*(\d+\.\d+)%\s+(\S+)\s+\[(.)\]\s+(.+?)\s*", line)
+        if m:
+            rows.append({"share": float(m[1]), "dso": m[2], "kind": m[3], "symbol": m[4]})
+    if not rows:
+        raise ValueError("no symbol line ('12.34%  dso  [k] symbol') in perf report's output")
+    return rows
+
+
+def speed_profiles(runs):
+    """{driver label: {"rep", "seconds", "load", "top": the first PROFILE_TOP
+    symbols, "top_busy": the first PROFILE_TOP outside the idle loop,
+    "idle_share": the idle loop's per cent} or {"rep", "error"}} from the
+    first run of each contender with a profile row. perf names the symbols
+    it read from /proc/kallsyms "[kernel.kallsyms]", a module's too: those
+    the row lists as the NIC driver's ("module", "module_symbols", from
+    the guest's kallsyms) get the module's name."""
+    out = {}
+    for c in (SPEED_OURS, SPEED_INBOX):
+        for rep, rows in sorted(runs.get(c, {}).items()):
+            row = rows.get("speed_profile")
+            if not row:
+                continue
+            if row.get("error"):
+                out[SPEED_DRIVERS[c]] = {"rep": rep, "error": row["error"]}
+                break
+            try:
+                rows = parse_perf_report(row.get("perf_report") or "")
+            except ValueError as e:
+                out[SPEED_DRIVERS[c]] = {"rep": rep, "error": str(e)}
+                break
+            module, own = row.get("module"), set(row.get("module_symbols") or [])
+            for r in rows:  # perf names a module's symbols read from kallsyms [kernel.kallsyms]
+                if r["symbol"] in own:
+                    r["dso"] = f"[{module}]"
+            out[SPEED_DRIVERS[c]] = {"rep": rep, "seconds": row.get("seconds"), "load": row.get("load"),
+                                     "top": rows[:PROFILE_TOP],
+                                     "top_busy": [r for r in rows if r["symbol"] not in IDLE_SYMBOLS][:PROFILE_TOP],
+                                     "idle_share": round(sum(r["share"] for r in rows
+                                                             if r["symbol"] in IDLE_SYMBOLS), 2)}
+            break
+    return out
+
+
+def speed_walls(records):
+    """The speed runs' wall times: {contender: summary} and per repetition
+    (the pair's two runs summed): {"pair": summary}."""
+    by_c, by_rep = {}, {}
+    for r in records:
+        try:
+            c, rep = split_run_id(r.get("id", ""))
+        except ValueError:
+            continue
+        if c in SPEED_DRIVERS and number(r.get("wall_s")):
+            by_c.setdefault(c, []).append(r["wall_s"])
+            by_rep.setdefault(rep, {})[c] = r["wall_s"]
+    out = {c: summary(v) for c, v in by_c.items()}
+    pairs = [sum(v.values()) for v in by_rep.values() if len(v) == len(SPEED_DRIVERS)]
+    if pairs:
+        out["pair"] = summary(pairs)
+    return out
+
+
+def speed_section(raw, records):
+    """The whole speed section for report.json: comparisons, floods, the
+    verdicts (target, measured, met), profiles, wall times."""
+    runs = speed_runs(raw)
+    comparisons = speed_comparisons(runs)
+    floods = speed_floods(runs)
+    verdicts = [{"target": f"{c['label']}: ours ≥ {SPEED_FACTOR:.2f}× the in-tree e1000 (ratio of the medians)",
+                 "measured": ("not measured" if c["ratio"] is None else
+                              f"{c['ratio']:.2f}×: {with_range(c['ours'], c['format'], c['unit'])} vs "
+                              f"{with_range(c['inbox'], c['format'], c['unit'])}; {confidence(c)}"),
+                 "met": c["met"]} for c in comparisons]
+    t, m, ok = flood_verdict(floods)
+    verdicts.append({"target": t, "measured": m, "met": ok})
+    return {"pairs": len(set(runs.get(SPEED_OURS, {})) & set(runs.get(SPEED_INBOX, {}))),
+            "comparisons": comparisons, "floods": floods, "verdicts": verdicts,
+            "profiles": speed_profiles(runs), "wall_s": speed_walls(records)}

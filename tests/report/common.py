@@ -43,14 +43,15 @@ def bench_report(*args):
                           timeout=120)
 
 
-def report_from_fixtures(folder, strategies=False):
+def report_from_fixtures(folder, strategies=False, speed=False):
     """bench-report on a copy of fixtures/raw in FOLDER/raw (2 repetitions of
     2 s phases asked, as they were recorded), with the recorded NAPI
-    strategies run (fixtures/strategies/) beside it if asked; the finished
-    process."""
+    strategies run (fixtures/strategies/) and the speed section's 2 pairs
+    (fixtures/speed/, 5 s phases) beside it if asked; the finished process."""
     raw = os.path.join(folder, "raw")
     shutil.copytree(os.path.join(FIXTURES, "raw"), raw)
-    if strategies:
-        for path in glob.glob(os.path.join(FIXTURES, "strategies", "strategies-*")):
-            shutil.copy(path, raw)
-    return bench_report(folder, "2", "2")
+    for wanted, sub, pattern in ((strategies, "strategies", "strategies-*"), (speed, "speed", "speed-*")):
+        if wanted:
+            for path in glob.glob(os.path.join(FIXTURES, sub, pattern)):
+                shutil.copy(path, raw)
+    return bench_report(folder, "2", "2", "2", "5") if speed else bench_report(folder, "2", "2")

@@ -26,7 +26,7 @@ class ReportPage(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="napilab-report-")
         cls.report = os.path.join(cls.tmp, "report")
-        done = common.report_from_fixtures(cls.report, strategies=True)
+        done = common.report_from_fixtures(cls.report, strategies=True, speed=True)
         if done.returncode != 0:
             raise AssertionError(f"bench-report failed: {done.stderr}")
 
@@ -42,8 +42,8 @@ class ReportPage(unittest.TestCase):
         found = page_check.check_page(os.path.join(kept, "index.html"), SHOT)
         self.assertEqual(found["problems"], [])
         self.assertEqual(found["title"], "napilab bench")
-        # throughput, livelock, two timelines, poll vs epoll, NAPI strategies
-        self.assertEqual(found["images"], 6)
+        # throughput, livelock, two timelines, poll vs epoll, NAPI strategies, the speed floods
+        self.assertEqual(found["images"], 7)
         self.assertGreaterEqual(found["links"], 7)  # each chart's SVG, report.json, raw/
         width, height = common.png_size(SHOT)
         self.assertEqual(width, 1200)
