@@ -20,7 +20,14 @@
 #   page_pool code runs in hard IRQ (it would WARN); the frames still reach
 #   the application.
 # The bed fails the run on any kernel warning.
-# napilab-vm: nic=e1000 driver=ours timeout=240
+# One vCPU: enabling a tracepoint patches kernel text (text_poke_bp), and on
+# a 2-vCPU TCG guest that IPI wait hung once in ~7 runs (a soft lockup in
+# smp_call_function_many_cond from event_enable_write, 2026-12-07), as
+# napi-observe's attaches did (the strategies run on one vCPU for that).
+# On one vCPU, 3 runs back to back: 91-93 % recycled, multi-buffer frames
+# 1.004-1.006x bytes/8948, 3551-4174 skbs freed in hard IRQ: the same
+# ranges as on two, within the bars below; 33-35 s each.
+# napilab-vm: nic=e1000 driver=ours timeout=240 smp=1
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_env IFACE PEER GUEST_IP RESULTS NAPILAB_ROOT NAPILAB_BUILD
