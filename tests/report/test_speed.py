@@ -40,13 +40,14 @@ def nft_doc(packets):
             {"counter": {"packets": packets, "bytes": packets * 92}}, {"drop": None}]}}]}
 
 
-def stack(packets, seconds=5.0, qemu=None):
+def stack(packets, seconds=5.0, qemu=None, busy=None):
     return {"phase": "speed_flood", "mode": "stack", "driver": "ours", "asked_pps": 200000, "size": 64,
             "sending_s": seconds, "sent": 1000000, "offered_pps": 200000, "seconds": seconds + 1.2,
-            "qemu_delivered": qemu, "nft": nft_doc(packets), "xdp_bench": None, "cpu_softirq_pct": 50.0}
+            "qemu_delivered": qemu, "nft": nft_doc(packets), "xdp_bench": None, "cpu_softirq_pct": 50.0,
+            "cpu_busy_s": busy}
 
 
-def xdp(mode, rates, qemu=None, seconds=5.0, in_flood=True):
+def xdp(mode, rates, qemu=None, seconds=5.0, in_flood=True, busy=None):
     """A flood row whose xdp-bench printed one Summary line per rate; qemu
     counted over `seconds`, inside the flood."""
     lines = ["Dropping packets on eth0 (ifindex 2; driver e1k_napi)"]
@@ -54,7 +55,7 @@ def xdp(mode, rates, qemu=None, seconds=5.0, in_flood=True):
     lines += ["", f"  Packets received    : {sum(rates):<10,}", f"  Average packets/s   : {sum(rates) // len(rates):<10,}"]
     return {"phase": "speed_flood", "mode": mode, "driver": "ours", "asked_pps": 200000, "size": 64,
             "sending_s": 17.0, "sent": 3400000, "offered_pps": 200000, "seconds": seconds, "in_flood": in_flood,
-            "qemu_delivered": qemu, "nft": None, "xdp_bench": "\n".join(lines) + "\n"}
+            "qemu_delivered": qemu, "nft": None, "xdp_bench": "\n".join(lines) + "\n", "cpu_busy_s": busy}
 
 
 def skipped(mode, why):
@@ -279,6 +280,36 @@ class Floods(unittest.TestCase):
         raw = {"speed-ours-1": [stack(100000), xdp("xdp-drop-native", [0, 50000, 50000, 50000, 0])]}
         _, _, met = rules.flood_verdict(rules.speed_floods(rules.speed_runs(raw)))
         self.assertFalse(met)  # 50000 / 20000 = 2.5x
+
+    def test_the_whole_flood_taken_is_judged_per_frame(self):
+        # The stack: 800000 frames from QEMU in a window of 5.83 busy CPU-s
+        # (7.29 µs each); native XDP_DROP took 199000 of the 200000 pps
+        # offered (0.995, past FLOOD_TOOK_ALL), 1000000 frames in 0.1 busy
+        # CPU-s (0.10 µs): by rate 199000 / 160000 = 1.24x, by CPU per frame
+        # 7.29 / 0.10 = 72.9x.
+        raw = {"speed-ours-1": [stack(800000, qemu=800000, busy=5.83),
+                                xdp("xdp-drop-native", [0, 199000, 199000, 199000, 0], qemu=1000000, busy=0.1)]}
+        floods = rules.speed_floods(rules.speed_runs(raw))
+        self.assertAlmostEqual(floods["speed-ours"]["stack"]["cpu_us_per_frame"]["median"], 7.2875)
+        target, measured, met = rules.flood_verdict(floods)
+        self.assertTrue(met)
+        self.assertIn("= 1.24×", measured)
+        self.assertIn("took the whole flood the peer offered (200000 pps)", measured)
+        self.assertIn("the stack 7.29 µs (1 run) vs native XDP_DROP 0.10 µs (1 run) = 72.9×", measured)
+
+    def test_the_whole_flood_taken_at_a_cost_short_of_the_bar(self):
+        raw = {"speed-ours-1": [stack(800000, qemu=800000, busy=2.0),
+                                xdp("xdp-drop-native", [0, 199000, 199000, 199000, 0], qemu=1000000, busy=1.0)]}
+        _, measured, met = rules.flood_verdict(rules.speed_floods(rules.speed_runs(raw)))
+        self.assertFalse(met)  # 2.5 µs / 1.0 µs per frame = 2.5x
+        self.assertIn("= 2.5×", measured)
+
+    def test_the_whole_flood_taken_without_cpu_figures_is_not_met(self):
+        raw = {"speed-ours-1": [stack(800000, qemu=800000),
+                                xdp("xdp-drop-native", [0, 199000, 199000, 199000, 0], qemu=1000000)]}
+        _, measured, met = rules.flood_verdict(rules.speed_floods(rules.speed_runs(raw)))
+        self.assertFalse(met)
+        self.assertIn("no CPU time per frame", measured)
 
     def test_a_window_past_the_flood_is_an_error(self):
         floods = rules.speed_floods(rules.speed_runs({"speed-ours-1": [
