@@ -1,0 +1,358 @@
+#!/bin/bash
+# e1k_napi's XDP paths that driver-xdp.sh leaves out: a full TX ring, the
+# ring rebuilt under XDP traffic, teardown with a program attached, and
+# the metadata's way into the skb. Each judged by counts the driver does
+# not keep: QEMU's frame counters (hw_rx_total_packets = TPR, the frames
+# the model wrote into the RX ring; hw_tx_good_packets = GPTC, the frames
+# it sent), a veth's own XDP counters, nftables counters, the page_pool's
+# own release reports (page_pool:page_pool_release, inflight=) and bpftool.
+# 1. metadata: xdp_meta writes 4 bytes (bpf_xdp_adjust_meta) and passes;
+#    a tc ingress program (tools/tc_meta.bpf.c) marks each skb whose
+#    data_meta holds them, and an nft counter counts the marked datagrams
+#    to the guest's sink: every one carries it, every one reaches the
+#    socket intact (UDP checksum), and with xdp_pass none is marked;
+# 2. XDP_TX with the smallest TX ring (80) and interrupts throttled to
+#    100/s (rx-usecs 10000), so a poll bounces more frames than the ring
+#    holds: xdp_tx_errors rise, xdp_tx + xdp_tx_errors = QEMU's frames in,
+#    QEMU's frames out = xdp_tx, and pings pass afterwards;
+# 3. ndo_xdp_xmit under the same pressure: pktgen floods veth xv0,
+#    whose peer xv1 redirects (xdp-bench redirect xv1 IFACE) into IFACE:
+#    xdp_xmit_errors rise, xdp_xmit + xdp_xmit_errors = the veth's
+#    xdp_redirect count, QEMU's frames out = xdp_xmit;
+# 4. the rings rebuilt with XDP frames in the TX ring (XDP_TX flood plus
+#    the veth redirect running): ethtool -G tx 256 / 80, MTU 2000 / 1500,
+#    and the reset task twice (debugfs reset, as a TX timeout queues it);
+#    XDP_TX works afterwards (QEMU's frames out = xdp_tx);
+# 5. teardown under an XDP_TX flood with the program attached: ip link set
+#    down (the program stays, the pool reports 0 pages in flight), sysfs
+#    unbind and rmmod (the pool reports 0 in flight, the program is gone
+#    from bpftool: nothing leaked its reference), then bind / insmod again
+#    and pings pass.
+# The bed fails the run on any kernel warning; on the debug kernel
+# KASAN, lockdep, kmemleak and DMA-API debugging watch every step.
+# Debug lane only (label debug, `make check-debug`, never `make check`):
+# the reloads, unbinds and ring rebuilds take far more than the 15 s
+# driver-xdp.sh could still grow by. One vCPU, as driver-xdp.sh (attaching
+# programs patches kernel text; on a 2-vCPU TCG guest that IPI wait hung).
+# napilab-vm: nic=e1000 driver=ours timeout=180 smp=1 kernel=debug
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/checks.sh"
+# shellcheck source=qemu/guest/pool-quiesce
+. "$NAPILAB_ROOT/qemu/guest/pool-quiesce"
+# shellcheck source=qemu/guest/net-setup
+. "$NAPILAB_ROOT/qemu/guest/net-setup"
+require_env IFACE PEER GUEST_IP RESULTS NAPILAB_ROOT NAPILAB_BUILD
+net=$NAPILAB_BUILD/userspace/net
+measure=$NAPILAB_BUILD/userspace/tools/napi-measure
+obj=$NAPILAB_BUILD/tests/xdp_test.bpf.o
+tcobj=$NAPILAB_BUILD/tests/tc_meta.bpf.o
+for tool in "$net/napi-blast" "$net/napi-sink" "$measure"; do
+	[[ -x $tool ]] || fail "$tool not built"
+done
+for o in "$obj" "$tcobj"; do
+	[[ -f $o ]] || fail "$o not built: make userspace (needs clang)"
+done
+for tool in xdp-loader xdp-bench bpftool nft tc; do
+	command -v "$tool" >/dev/null || fail "$tool missing: scripts/install-deps installs it"
+done
+scale=${NAPILAB_TIME_SCALE:-1}
+# rate PPS - a flood that a socket (or a check that wants every frame)
+# takes in full: PPS on Debian's kernel, a fifth on a slow one (the debug
+# kernel). The floods meant to overrun the TX ring keep their rate.
+rate() { echo $(($1 / (scale > 1 ? 5 : 1))); }
+sink_port=9000
+reflect_port=9400	# xdp_test.bpf.c's REFLECT_PORT (xdp_reflect bounces it)
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf || fail "cannot mount bpffs"
+mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug ||
+	fail "cannot mount debugfs"
+
+pids=()
+cleanup() {
+	kill "${pids[@]}" 2>/dev/null
+	xdp-loader unload --all "$IFACE" >/dev/null 2>&1
+	ip link set dev "$IFACE" xdp off 2>/dev/null
+	tc qdisc del dev "$IFACE" clsact 2>/dev/null
+	nft delete table inet xdpmeta 2>/dev/null
+	ip link del xv0 2>/dev/null
+}
+trap cleanup EXIT
+
+# attached - the id of the XDP program on IFACE, empty when none.
+attached() { ip -j link show dev "$IFACE" | jq -r '.[0].xdp.prog.id // empty'; }
+# attach PROGRAM - xdp_test.bpf.c's PROGRAM on IFACE, natively (no libxdp
+# dispatcher: the interface holds the only reference), replacing any.
+attach() {
+	ip -force link set dev "$IFACE" xdpdrv object "$obj" program "$1" 2>"$RESULTS/attach.err" ||
+		fail "cannot attach $1: $(cat "$RESULTS/attach.err")"
+}
+# flood PORT RATE SECONDS - 64 B UDP from the peer to the guest's PORT
+# (napi-blast, its report on stdout).
+flood() {
+	"$NAPILAB_ROOT/qemu/peer-run" --timeout 60 -- "$net/napi-blast" --dest "$GUEST_IP:$1" \
+		--rate "$2" --size 64 --duration "$3s" --json
+}
+export net
+export -f flood	# for measured's bash -c
+# measured NAME COMMAND... - napi-measure over COMMAND and 0.5 s after it
+# (frames still in the ring): deltas in $RESULTS/NAME.json, COMMAND's
+# output in $RESULTS/NAME.out.
+measured() {
+	local name=$1
+	shift
+	"$measure" -i "$IFACE" --json --timeout 90 --output "$RESULTS/$name.out" -- \
+		bash -c '"$@" && sleep 0.5' measured "$@" >"$RESULTS/$name.json" ||
+		fail "$name: $* failed: $(cat "$RESULTS/$name.out")"
+}
+# deltas NAME COUNTER... - those ethtool -S deltas of NAME, blank-separated.
+deltas() {
+	local name=$1
+	shift
+	jq -er '[.counts.ethtool[$ARGS.positional[]]] | map(tostring) | join(" ")' \
+		"$RESULTS/$name.json" --args "$@"
+}
+wait_carrier() {
+	local i
+	for ((i = 0; i < 100 * scale; i++)); do
+		[[ $(cat "/sys/class/net/$IFACE/carrier" 2>/dev/null) == 1 ]] && return 0
+		sleep 0.1
+	done
+	fail "no carrier on $IFACE within $((10 * scale)) s"
+}
+# nft_count NAME - packets of the named nft counter in table inet xdpmeta.
+nft_count() { nft -j list counter inet xdpmeta "$1" | jq -er '.nftables[] | .counter? // empty | .packets'; }
+pages_back() {
+	local held
+	held=$(pools_released $((10 * scale)) 2>"$RESULTS/pool.err") || fail "$1: $(cat "$RESULTS/pool.err")"
+	echo "  $1: the RX page_pool reports 0 pages in flight (hold/release $held)"
+}
+
+# ---- 1. metadata: bpf_xdp_adjust_meta's bytes in front of the skb ------------------------
+"$net/napi-sink" --proto udp --bind "$GUEST_IP:$sink_port" --duration $((40 * scale))s --json \
+	>"$RESULTS/sink.json" 2>"$RESULTS/sink.log" &
+sink=$!
+pids+=("$sink")
+wait_listening "$RESULTS/sink.log" "$sink" || fail "no sink in the guest"
+nft -f - <<EOF || fail "cannot set up the nft counters"
+table inet xdpmeta {
+	counter udp_all {}
+	counter udp_marked {}
+	chain input {
+		type filter hook input priority 0;
+		udp dport $sink_port counter name udp_all
+		udp dport $sink_port meta mark 0x600d counter name udp_marked
+	}
+}
+EOF
+tc qdisc add dev "$IFACE" clsact || fail "cannot add clsact"
+tc filter add dev "$IFACE" ingress bpf direct-action object-file "$tcobj" section tc \
+	2>"$RESULTS/tc.err" || fail "cannot attach tc_meta: $(cat "$RESULTS/tc.err")"
+attach xdp_meta
+measured meta flood "$sink_port" "$(rate 2000)" 2
+read -r frames got csum_errors < <(jq -er '[.counts.ethtool.hw_rx_total_packets,
+	.counts.udp.InDatagrams, .counts.udp.InErrors] | map(tostring) | join(" ")' "$RESULTS/meta.json")
+sent=$(jq -er '.packets' "$RESULTS/meta.out")
+all=$(nft_count udp_all)
+marked=$(nft_count udp_marked)
+echo "xdp_meta, $(rate 2000) pps 2 s: sent $sent, QEMU delivered $frames, nft saw $all to port $sink_port, $marked with the metadata mark, UDP took in $got (InErrors, checksum errors among them, $csum_errors)"
+# Every datagram of the flood went through xdp_meta: each carries the
+# metadata (exact: both counts are nftables', of the same packets), reaches
+# the socket (1 % + 5) and is intact (no checksum error)
+agree "marked vs all datagrams to the sink" "$marked" "$all" 0 0
+agree "the sink's datagrams vs sent" "$got" "$sent" 1 5
+((csum_errors == 0)) || fail "$csum_errors UDP datagrams in error (InErrors: checksum) behind metadata"
+((marked * 4 >= sent * 3)) || fail "only $marked marked datagrams of $sent"
+# The control: without metadata no skb is marked
+attach xdp_pass
+nft reset counters table inet xdpmeta >/dev/null
+measured nometa flood "$sink_port" "$(rate 2000)" 1
+all=$(nft_count udp_all)
+marked=$(nft_count udp_marked)
+sent=$(jq -er '.packets' "$RESULTS/nometa.out")
+echo "xdp_pass, $(rate 2000) pps 1 s: sent $sent, nft saw $all to port $sink_port, $marked marked"
+((all * 4 >= sent * 3 && marked == 0)) || fail "without metadata: $marked of $all datagrams marked ($sent sent)"
+ip link set dev "$IFACE" xdp off || fail "cannot detach"
+tc qdisc del dev "$IFACE" clsact
+nft delete table inet xdpmeta
+kill "$sink"
+pass "metadata: every datagram through xdp_meta reached the socket with its 4 bytes in front (tc data_meta), none through xdp_pass"
+
+# ---- 2. XDP_TX against a full TX ring --------------------------------------------------------
+ethtool -G "$IFACE" tx 80 || fail "ethtool -G tx 80 refused"
+wait_carrier
+ethtool -C "$IFACE" adaptive-rx off rx-usecs 10000 || fail "ethtool -C rx-usecs 10000 refused"
+attach xdp_reflect
+measured txfull flood "$reflect_port" 10000 3
+read -r txed tx_errors frames sent_hw < <(deltas txfull xdp_tx xdp_tx_errors \
+	hw_rx_total_packets hw_tx_good_packets)
+echo "XDP_TX, TX ring 80, 10000 pps 3 s: sent $(jq -er .packets "$RESULTS/txfull.out"), QEMU delivered $frames, xdp_tx $txed, xdp_tx_errors $tx_errors, QEMU sent $sent_hw"
+# QEMU's frames also hold peer-run's control connection, both ways
+agree "xdp_tx + xdp_tx_errors vs QEMU's frames in" $((txed + tx_errors)) "$frames" 1 64
+agree "QEMU's frames out vs xdp_tx" "$sent_hw" "$txed" 1 64
+((tx_errors >= 100)) || fail "only $tx_errors XDP_TX frames found the ring full"
+ping -c 3 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after XDP_TX filled the ring"
+pass "XDP_TX with a full ring: $tx_errors refused and freed, $txed sent, pings pass"
+
+# ---- 3. ndo_xdp_xmit against a full TX ring: from a veth --------------------------------------
+ping -c 1 -W 2 "$PEER" >/dev/null
+peer_mac=$(ip -j neigh show "$PEER" dev "$IFACE" | jq -er '.[0].lladdr') || fail "no neighbour entry for $PEER"
+ip link add xv0 type veth peer name xv1 || fail "cannot create a veth pair"
+for dev in xv0 xv1; do
+	sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
+	ip link set "$dev" up
+done
+# xdp-bench adds a program of its own to the target (IFACE): through
+# libxdp's dispatcher, so xdp_reflect goes there too (both pass what they
+# do not handle)
+ip link set dev "$IFACE" xdp off
+xdp-loader load -m native -n xdp_reflect "$IFACE" "$obj" >"$RESULTS/loader.log" 2>&1 ||
+	fail "xdp-loader cannot load xdp_reflect: $(cat "$RESULTS/loader.log")"
+xdp-bench redirect xv1 "$IFACE" -i 1 >"$RESULTS/xdp-bench.log" 2>&1 &
+bench=$!
+pids+=("$bench")
+for ((i = 0; i < 200 * scale; i++)); do
+	[[ -n $(ip -j link show dev xv1 | jq -r '.[0].xdp.prog.id // .[0].xdp.attached[0].prog.id // empty') ]] && break
+	kill -0 "$bench" 2>/dev/null || fail "xdp-bench ended: $(cat "$RESULTS/xdp-bench.log")"
+	sleep 0.1
+done
+# pktgen sends 60-byte frames into xv0 (to the peer's address and MAC);
+# xv1's program redirects them to IFACE, whose TX ring only its own NAPI
+# poll reclaims, at most 100 times a second (rx-usecs 10000): between two,
+# the ring fills. pktgen COUNT DELAY_NS - set it up; pgctrl's start runs it
+# (bounded by COUNT).
+pg=/proc/net/pktgen
+modprobe pktgen || fail "no pktgen module"
+pktgen() {
+	local cmd
+	echo rem_device_all >"$pg/kpktgend_0"
+	echo "add_device xv0" >"$pg/kpktgend_0"
+	for cmd in "count $1" "pkt_size 60" "delay $2" "clone_skb 0" "dst $PEER" "dst_mac $peer_mac"; do
+		echo "$cmd" >"$pg/xv0" || fail "pktgen: $cmd refused"
+	done
+}
+pktgen 20000 0
+measured xmitfull sh -c "echo start >$pg/pgctrl"
+grep -A1 '^Result' "$pg/xv0"
+ethtool -S xv1 >"$RESULTS/xv1.stats"
+veth_redirected=$(awk '$1 == "rx_queue_0_xdp_redirect:" { print $2 }' "$RESULTS/xv1.stats")
+[[ -n $veth_redirected ]] || fail "no rx_queue_0_xdp_redirect in ethtool -S xv1: $(cat "$RESULTS/xv1.stats")"
+read -r xmit xmit_errors sent_hw < <(deltas xmitfull xdp_xmit xdp_xmit_errors hw_tx_good_packets)
+echo "pktgen 20000 frames into xv0, xv1 redirects $veth_redirected to $IFACE: xdp_xmit $xmit, xdp_xmit_errors $xmit_errors, QEMU sent $sent_hw"
+agree "xdp_xmit + xdp_xmit_errors vs the veth's redirects" $((xmit + xmit_errors)) "$veth_redirected" 0 0
+agree "QEMU's frames out vs xdp_xmit" "$sent_hw" "$xmit" 1 64
+((xmit_errors >= 100)) || fail "only $xmit_errors redirected frames found the ring full"
+ping -c 3 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after ndo_xdp_xmit filled the ring"
+pass "ndo_xdp_xmit with a full ring: $xmit_errors refused (the veth's frames freed), $xmit sent, pings pass"
+
+# ---- 4. the rings rebuilt with XDP frames in flight -----------------------------------------
+reset=/sys/kernel/debug/e1k_napi/$(basename "$(readlink -f "/sys/class/net/$IFACE/device")")/reset
+[[ -e $reset ]] || fail "no $reset"
+flood "$reflect_port" 10000 $((8 * scale)) >"$RESULTS/rebuild.flood" &
+flooder=$!
+pktgen 100000 200000	# 5000 pps at most (pktgen sleeps between frames), 20 s
+sh -c "echo start >$pg/pgctrl" &
+genpid=$!
+pids+=("$genpid")
+sleep 1
+carrier0=$(cat "/sys/class/net/$IFACE/carrier_changes")
+for step in "ethtool -G $IFACE tx 256" "ethtool -G $IFACE tx 80" \
+	"ip link set dev $IFACE mtu 2000" "ip link set dev $IFACE mtu 1500"; do
+	$step || fail "$step failed with XDP frames in flight"
+	wait_carrier
+done
+for ((r = 0; r < 2; r++)); do
+	c=$(cat "/sys/class/net/$IFACE/carrier_changes")
+	echo 1 >"$reset" || fail "cannot write $reset"
+	# The reset takes the carrier down and the watchdog brings it back
+	for ((i = 0; i < 100 * scale; i++)); do
+		(($(cat "/sys/class/net/$IFACE/carrier_changes") >= c + 2)) && break
+		sleep 0.1
+	done
+	(($(cat "/sys/class/net/$IFACE/carrier_changes") >= c + 2)) || fail "reset $r: the carrier did not go down and up"
+	wait_carrier
+done
+carrier1=$(cat "/sys/class/net/$IFACE/carrier_changes")
+wait "$flooder" || fail "the flood failed: $(cat "$RESULTS/rebuild.flood")"
+echo stop >"$pg/pgctrl"
+wait "$genpid"
+grep -A1 '^Result' "$pg/xv0"
+echo rem_device_all >"$pg/kpktgend_0"
+kill -INT "$bench"
+wait "$bench"
+ip link del xv0
+xdp-loader unload --all "$IFACE" || fail "cannot unload the dispatcher"
+attach xdp_reflect
+measured resumed flood "$reflect_port" "$(rate 2000)" 1
+read -r txed sent_hw < <(deltas resumed xdp_tx hw_tx_good_packets)
+sent=$(jq -er .packets "$RESULTS/resumed.out")
+echo "after 4 rebuilds and 2 resets under XDP_TX and redirect (carrier changes $carrier0 -> $carrier1): $(rate 2000) pps 1 s: sent $sent, xdp_tx $txed, QEMU sent $sent_hw"
+agree "xdp_tx vs sent after the rebuilds" "$txed" "$sent" 1 5
+agree "QEMU's frames out vs xdp_tx" "$sent_hw" "$txed" 1 64
+pass "ring rebuilds and resets with XDP frames in flight: XDP_TX resumes ($txed of $sent bounced)"
+
+# ---- 5. teardown with a program attached under traffic ----------------------------------------
+# xdp_tx - the driver's XDP_TX count now.
+xdp_tx() { ethtool -S "$IFACE" | awk '$1 == "xdp_tx:" { print $2 }'; }
+# start_flood NAME - an XDP_TX flood (5000 pps, 8 s) in the background
+# ($flooder), returning once xdp_reflect has bounced 500 of its frames
+# (peer-run's start under TCG takes a second or more).
+start_flood() {
+	local i before
+	before=$(xdp_tx)
+	flood "$reflect_port" 5000 $((8 * scale)) >"$RESULTS/$1.flood" &
+	flooder=$!
+	for ((i = 0; i < 150 * scale; i++)); do
+		(($(xdp_tx) >= before + 500)) && return 0
+		sleep 0.1
+	done
+	fail "$1: the flood did not arrive within $((15 * scale)) s: $(cat "$RESULTS/$1.flood")"
+}
+# down: the program stays, every page comes back
+id=$(attached)
+start_flood down
+pools_down "$IFACE" >"$RESULTS/down.pool" || fail "pages still out after down: $(cat "$RESULTS/down.pool")"
+[[ $(attached) == "$id" ]] || fail "the program changed across down"
+ip link set dev "$IFACE" up
+wait_carrier
+wait "$flooder"
+ping -c 3 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after down/up with xdp_reflect"
+echo "  down: 0 pages in flight (hold/release $(cat "$RESULTS/down.pool")), program $id kept"
+
+# gone WHAT ID - the program ID freed (bounded: RCU and a work item)
+gone() {
+	for ((i = 0; i < 50 * scale; i++)); do
+		bpftool prog show id "$2" >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	fail "$1: program $2 still loaded: $(bpftool prog show id "$2")"
+}
+pci=$(basename "$(readlink -f "/sys/class/net/$IFACE/device")")
+for how in unbind rmmod; do
+	id=$(attached)
+	[[ -n $id ]] || fail "no program attached before $how"
+	start_flood "$how"
+	echo 1 >"$pool_event/enable"
+	echo >"$pool_trace/trace"
+	case $how in
+	unbind) echo "$pci" >/sys/bus/pci/drivers/e1k_napi/unbind || fail "unbind failed" ;;
+	rmmod) rmmod e1k_napi || fail "rmmod failed" ;;
+	esac
+	pages_back "$how"
+	echo 0 >"$pool_event/enable"
+	gone "$how" "$id"
+	# Its reply comes back over the interface that went: not waited for
+	# (the peer ends the flood on its own)
+	kill "$flooder" 2>/dev/null
+	wait "$flooder"
+	case $how in
+	unbind)
+		echo "$pci" >/sys/bus/pci/drivers/e1k_napi/bind || fail "bind failed"
+		configure_nic || fail "no interface after bind"
+		attach xdp_reflect
+		;;
+	rmmod) reload_ours || fail "reload failed" ;;
+	esac
+	ping -c 3 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after $how and back"
+	echo "  $how: program $id gone, pings pass after"
+done
+pass "teardown under XDP_TX traffic: down keeps the program, unbind and rmmod drop it, no page left in flight"
