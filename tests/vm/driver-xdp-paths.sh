@@ -15,7 +15,8 @@
 # 2. ndo_xdp_xmit under the same pressure: pktgen floods veth xv0,
 #    whose peer xv1 redirects (xdp-bench redirect xv1 IFACE) into IFACE:
 #    xdp_xmit_errors rise, xdp_xmit + xdp_xmit_errors = the veth's
-#    xdp_redirect count, QEMU's frames out = xdp_xmit;
+#    xdp_redirect count, QEMU's frames out = xdp_xmit + xdp_tx; then
+#    down: the pool reports 0 pages in flight (refused frames freed);
 # 3. the rings rebuilt with XDP frames in the TX ring (XDP_TX flood plus
 #    the veth redirect running): ethtool -G tx 256 / 80, MTU 2000 / 1500,
 #    and the reset task twice (debugfs reset, as a TX timeout queues it);
@@ -205,6 +206,13 @@ agree "QEMU's frames out vs xdp_xmit + xdp_tx" "$sent_hw" $((xmit + txed)) 1 64
 ((xmit_errors >= 100)) || fail "only $xmit_errors redirected frames found the ring full"
 ping -c 3 -i 0.2 -W 2 "$PEER" >/dev/null || fail "no ping after ndo_xdp_xmit filled the ring"
 pass "ndo_xdp_xmit with a full ring: $xmit_errors refused (the veth's frames freed), $xmit sent, pings pass"
+
+# The frames refused for a full ring went back: every page of the pool
+# (XDP_TX's own, refused ones recycled) is home once the interface is down
+pools_down "$IFACE" >"$RESULTS/full.pool" || fail "pages still out after the full-ring floods: $(cat "$RESULTS/full.pool")"
+echo "  after the full-ring floods, down: the RX page_pool reports 0 pages in flight (hold/release $(cat "$RESULTS/full.pool"))"
+ip link set dev "$IFACE" up
+wait_carrier
 
 # ---- 3. the rings rebuilt with XDP frames in flight -----------------------------------------
 reset=/sys/kernel/debug/e1k_napi/$(basename "$(readlink -f "/sys/class/net/$IFACE/device")")/reset
