@@ -32,8 +32,8 @@
 # the reloads, unbinds and ring rebuilds take far more than the 15 s
 # driver-xdp.sh could still grow by. One vCPU, as driver-xdp.sh (attaching
 # programs patches kernel text; on a 2-vCPU TCG guest that IPI wait hung).
-# Time on the debug kernel: the command 183-185 s, the run with boot and
-# the kmemleak scans about 5 minutes, over 2 runs (timeout 900 s); on
+# Time on the debug kernel: the command 183-195 s, the run with boot and
+# the kmemleak scans about 4.5 minutes, over 3 runs (timeout 900 s); on
 # Debian's kernel (run by hand, qemu/run-vm) an earlier version took 60 s.
 # napilab-vm: nic=e1000 driver=ours timeout=180 smp=1 kernel=debug
 set -uo pipefail
@@ -147,9 +147,9 @@ read -r txed tx_errors frames sent_hw < <(deltas txfull xdp_tx xdp_tx_errors \
 	hw_rx_total_packets hw_tx_good_packets)
 echo "XDP_TX, TX ring 80, 10000 pps 3 s: sent $(jq -er .packets "$RESULTS/txfull.out"), QEMU delivered $frames, xdp_tx $txed, xdp_tx_errors $tx_errors, QEMU sent $sent_hw"
 # QEMU's frames also hold peer-run's control connection, both ways:
-# measured 13-15 apart in, 6-8 apart out, of 30000, over 5 runs (3 on
-# Debian's kernel, 2 on the debug kernel); bars 1 % + 64 (~25x the gap).
-# Refused for a full ring: measured 1781-1855 of 30000 in those 5 runs;
+# measured 13-15 apart in, 6-8 apart out, of 30000, over 6 runs (3 on
+# Debian's kernel, 3 on the debug kernel); bars 1 % + 64 (~25x the gap).
+# Refused for a full ring: measured 1781-1925 of 30000 in those 6 runs;
 # bar 500 (a poll of 64 frames finds 58 free slots: 6 refused per full
 # poll, and the flood makes most polls full)
 agree "xdp_tx + xdp_tx_errors vs QEMU's frames in" $((txed + tx_errors)) "$frames" 1 64
@@ -210,10 +210,10 @@ veth_redirected=$(awk '$1 == "rx_queue_0_xdp_redirect:" { print $2 }' "$RESULTS/
 read -r xmit xmit_errors txed sent_hw < <(deltas xmitfull xdp_xmit xdp_xmit_errors xdp_tx hw_tx_good_packets)
 echo "pktgen 3000 frames into xv0 beside an XDP_TX flood, xv1 redirects $veth_redirected to $IFACE: xdp_xmit $xmit, xdp_xmit_errors $xmit_errors, xdp_tx $txed, QEMU sent $sent_hw"
 # Every frame the veth redirected reached ndo_xdp_xmit, queued or
-# refused: exact (measured 0 apart over 2 debug-kernel runs, and over 1
-# Debian run of the first version). QEMU's frames out: 0 apart of
-# 19085-19901 (2 runs); bar 1 % + 64 as in section 1. Refused: 1578-1609
-# of 3000 (2 runs); bar 300
+# refused: exact (measured 0 apart over 3 debug-kernel runs, and over 1
+# Debian run of the first version). QEMU's frames out: 0-1 apart of
+# 18596-19901 (3 runs); bar 1 % + 64 as in section 1. Refused: 1578-2643
+# of 3000 (3 runs); bar 300
 agree "xdp_xmit + xdp_xmit_errors vs the veth's redirects" $((xmit + xmit_errors)) "$veth_redirected" 0 0
 agree "QEMU's frames out vs xdp_xmit + xdp_tx" "$sent_hw" $((xmit + txed)) 1 64
 ((xmit_errors >= 300)) || fail "only $xmit_errors redirected frames found the ring full"
@@ -270,7 +270,7 @@ read -r txed sent_hw < <(deltas resumed xdp_tx hw_tx_good_packets)
 sent=$(jq -er .packets "$RESULTS/resumed.out")
 echo "after 4 rebuilds and 2 resets under XDP_TX and redirect (carrier changes $carrier0 -> $carrier1): $(rate 2000) pps 1 s: sent $sent, xdp_tx $txed, QEMU sent $sent_hw"
 # Measured 0 apart (sent) and 5-6 apart (QEMU out: the control
-# connection) of 400 on the debug kernel, 2000 on Debian's, over 3 runs
+# connection) of 400 on the debug kernel (3 runs), 2000 on Debian's (1)
 agree "xdp_tx vs sent after the rebuilds" "$txed" "$sent" 1 5
 agree "QEMU's frames out vs xdp_tx" "$sent_hw" "$txed" 1 64
 pass "ring rebuilds and resets with XDP frames in flight: XDP_TX resumes ($txed of $sent bounced)"
