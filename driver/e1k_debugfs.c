@@ -7,9 +7,18 @@
  *
  * Write N: the next N receive buffer allocations fail as if memory had run
  * out (counted in rx_alloc_failed like a real failure). Read: how many are
- * left. Without debugfs the files are simply absent.
+ * left.
+ *
+ *   /sys/kernel/debug/e1k_napi/<PCI address>/reset
+ *
+ * Write anything: queue the reset task, as a TX timeout does (the rings
+ * rebuilt in place, the netdev kept), so that path runs when a test says
+ * rather than when the hardware hangs.
+ *
+ * Without debugfs the files are simply absent.
  */
 #include <linux/debugfs.h>
+#include <linux/fs.h>
 
 #include "e1k.h"
 
@@ -32,6 +41,27 @@ void e1k_debugfs_unregister(void)
 	e1k_debugfs_root = NULL;
 }
 
+/*
+ * Queue the reset task. debugfs_remove_recursive() waits for a write in
+ * progress, and e1k_remove() removes the folder before it cancels the
+ * task, so no write can queue it afterwards.
+ */
+static ssize_t e1k_debugfs_reset_write(struct file *file, const char __user *ubuf,
+				       size_t count, loff_t *ppos)
+{
+	struct e1k_adapter *adapter = file->private_data;
+
+	schedule_work(&adapter->reset_task);
+	return count;
+}
+
+static const struct file_operations e1k_debugfs_reset_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= e1k_debugfs_reset_write,
+	.llseek	= noop_llseek,
+};
+
 /**
  * e1k_debugfs_add - one folder per NIC, named by its PCI address (probe)
  * @adapter: the adapter
@@ -42,6 +72,8 @@ void e1k_debugfs_add(struct e1k_adapter *adapter)
 						  e1k_debugfs_root);
 	debugfs_create_atomic_t("fail_rx_alloc", 0600, adapter->debugfs_dir,
 				&adapter->fail_rx_alloc);
+	debugfs_create_file("reset", 0200, adapter->debugfs_dir, adapter,
+			    &e1k_debugfs_reset_fops);
 }
 
 /**

@@ -192,6 +192,8 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 
 err_remove_debugfs:
 	e1k_debugfs_remove(adapter);
+	/* The reset file may have queued it; it finds the interface absent */
+	cancel_work_sync(&adapter->reset_task);
 	if (!adapter->irq_mode)
 		netif_napi_del(&adapter->napi);
 err_unmap_bar:
@@ -214,11 +216,15 @@ static void e1k_remove(struct pci_dev *pdev)
 	struct net_device *netdev = pci_get_drvdata(pdev);
 	struct e1k_adapter *adapter = netdev_priv(netdev);
 
+	/* First: its reset file queues the reset task (e1k_debugfs.c) */
+	e1k_debugfs_remove(adapter);
 	/* Closes a running interface: e1k_down() quiesces NAPI, IRQ, works */
 	unregister_netdev(netdev);
-	/* Queued by a TX timeout before the close; finds the interface down */
+	/*
+	 * Queued by a TX timeout or the reset file before the close; finds the
+	 * interface down
+	 */
 	cancel_work_sync(&adapter->reset_task);
-	e1k_debugfs_remove(adapter);
 	if (!adapter->irq_mode)
 		netif_napi_del(&adapter->napi);
 	e1k_hw_reset(adapter);
