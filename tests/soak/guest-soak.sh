@@ -36,7 +36,19 @@ log() { echo "soak: $*"; echo "<6>napilab soak: $*" >/dev/kmsg; }
 
 # --- traffic in both directions, kept running across the phases -------------------
 traffic_pid=""
+# The loop's subshell is forked without this shell's EXIT trap: a child
+# killed by stop_traffic before its first command (the reloads stop the
+# traffic right after starting it, and a debug kernel is slow to run the
+# fork) dies in bash's SIGTERM handler, which runs the EXIT trap it
+# inherited and then waits for the last child this shell made, of which
+# the copy has no record ("wait_for: No record of process N": 5 of 20
+# reloads on the debug kernel; on the host, bash 5.2, 18-20 of 20 quick
+# stop/starts with the trap inherited, 0 of 200 without). Restored as it
+# was after the fork (the failslab phase sets its own).
 start_traffic() {
+	local exit_trap
+	exit_trap=$(trap -p EXIT)
+	trap - EXIT
 	(
 		# Each client is bounded; a reload or flap kills it and the loop
 		# starts the next one (at most one per second).
@@ -46,6 +58,7 @@ start_traffic() {
 		done
 	) 2>/dev/null &
 	traffic_pid=$!
+	eval "${exit_trap:-trap - EXIT}"
 }
 stop_traffic() {
 	[[ -n $traffic_pid ]] || return 0

@@ -18,7 +18,8 @@
 #   that the kernel drops (frees) some right there (softnet_stat's drop
 #   count, the kernel's): with the pages leaving the pool first, no
 #   page_pool code runs in hard IRQ (it would WARN); the frames still reach
-#   the application.
+#   the application: all the frames the backlog let through, which on a
+#   slow kernel are few (see the flood's rate below).
 # The bed fails the run on any kernel warning.
 # One vCPU: enabling a tracepoint patches kernel text (text_poke_bp), and on
 # a 2-vCPU TCG guest that IPI wait hung once in ~7 runs (a soft lockup in
@@ -27,7 +28,12 @@
 # On one vCPU, 3 runs back to back: 91-93 % recycled, multi-buffer frames
 # 1.004-1.006x bytes/8948, 3551-4174 skbs freed in hard IRQ: the same
 # ranges as on two, within the bars below; 33-35 s each.
+# The debug kernel (KASAN, lockdep, DMA-API debugging, kmemleak), 3 runs
+# (check-debug's the third): 99 % recycled, multi-buffer frames
+# 1.019-1.027x bytes/8948, at 2000/s 15423-19232 skbs freed in hard IRQ,
+# no report, kmemleak 0; 124-132 s of VM time each.
 # napilab-vm: nic=e1000 driver=ours timeout=240 smp=1
+# napilab-vm: nic=e1000 driver=ours timeout=240 smp=1 kernel=debug
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 require_env IFACE PEER GUEST_IP RESULTS NAPILAB_ROOT NAPILAB_BUILD
@@ -106,14 +112,23 @@ backlog0=$(sysctl -n net.core.netdev_max_backlog)
 trap 'sysctl -qw net.core.netdev_max_backlog="$backlog0"' EXIT
 sysctl -qw net.core.netdev_max_backlog=1
 port=9000
+# 10k frames/s for 2 s. A slow kernel (the debug kernel: NAPILAB_TIME_SCALE
+# 5) gets a fifth of the rate for five times as long: at 10k/s its handler
+# could not keep up (~3.5k frames/s), never found the ring empty during
+# the flood and so never let the backlog's softirq run: 6935 of 6942
+# frames dropped, 2 reached the sink (a receive livelock, the pre-NAPI
+# design's known failure, but one that leaves the delivery check nothing
+# to hold).
+scale=${NAPILAB_TIME_SCALE:-1}
+rate=$((10000 / scale))
 "$NAPILAB_BUILD/userspace/net/napi-sink" --proto udp --bind "$GUEST_IP:$port" --duration 60s --json \
 	>"$RESULTS/irqdrain-sink.json" 2>"$RESULTS/irqdrain-sink.log" &
 sink=$!
 wait_listening "$RESULTS/irqdrain-sink.log" "$sink" || fail "no sink to send to"
 "$NAPILAB_BUILD/userspace/tools/napi-measure" -i "$IFACE" --json --timeout 60 \
 	--output "$RESULTS/irqdrain-blast.json" -- "$NAPILAB_ROOT/qemu/peer-run" --timeout 40 -- \
-	"$NAPILAB_BUILD/userspace/net/napi-blast" --dest "$GUEST_IP:$port" --rate 10000 --size 1400 \
-	--duration 2s --json >"$RESULTS/irqdrain-measure.json" ||
+	"$NAPILAB_BUILD/userspace/net/napi-blast" --dest "$GUEST_IP:$port" --rate "$rate" --size 1400 \
+	--duration "$((2 * scale))s" --json >"$RESULTS/irqdrain-measure.json" ||
 	fail "the 1400-byte flood from the peer failed: $(cat "$RESULTS/irqdrain-blast.json")"
 sleep 0.5 # the last frames reach the sink
 kill -INT "$sink"
@@ -124,7 +139,7 @@ delivered=$(json_get '.sequence.delivered' <"$RESULTS/irqdrain-sink.json")
 dropped=$(json_get '.counts.softnet.dropped' <"$RESULTS/irqdrain-measure.json")
 received=$(json_get '.counts.ethtool.rx_packets' <"$RESULTS/irqdrain-measure.json")
 released=$(json_get '.counts.ethtool.rx_pool_released' <"$RESULTS/irqdrain-measure.json")
-echo "irq-drain flood: peer sent $sent, driver received $received, released $released pages, backlog dropped $dropped, sink got $delivered"
+echo "irq-drain flood: peer sent $sent at $rate/s, driver received $received, released $released pages, backlog dropped $dropped, sink got $delivered"
 # The backlog dropped 3425-11550 of 20000 over 4 runs: any drop at all is
 # the precondition (skbs freed in hard IRQ), else the check proves nothing.
 ((dropped > 0)) || fail "irq-drain: the backlog dropped nothing: no skb was freed in hard IRQ, the check proves nothing"
@@ -133,8 +148,27 @@ echo "irq-drain flood: peer sent $sent, driver received $received, released $rel
 # so a frame may fall between.
 ((released >= received && released <= received + 2)) ||
 	fail "irq-drain: $received frames received, $released pages left the pool"
-# 8450-16575 of 20000 reached the sink over 4 runs: a performance figure
-# (the backlog of 1 drops the rest); the bar only says the path works.
-((delivered > 0)) || fail "irq-drain: none of the $sent frames reached the sink"
+# What reached the sink is a performance figure (8450-16575 of 20000 over 4
+# runs: the backlog of 1 drops the rest), but what the backlog let through
+# (the driver's frames less the kernel's drop count) must reach the socket
+# (the sink, or UDP's count of datagrams its full buffer dropped, should
+# the handler starve the reader), all but the few frames of the window that
+# were not the flood's (ARP...): exactly 6 in each of the 12 runs on
+# Debian's kernel recorded on this bed (CI's included; 3146-11550 dropped,
+# 8450-16854 delivered, RcvbufErrors 0), 5 in the debug kernel's run at
+# 10k/s, 5-7 in its 3 runs at 2000/s; bar 12. How many pass is the
+# kernel's speed: 8450-16854 on Debian's, but 9-2627 on the debug kernel
+# (1248, 2627, then 9 with 4 delivered as the host got busier: the handler
+# livelocked again). There, with 12 or fewer through, the delivery says
+# nothing and the run says so (the page checks above and below still
+# hold); on Debian's kernel that few is a failure.
+passed=$((received - dropped))
+rcvbuf=$(json_get '.counts.udp.RcvbufErrors' <"$RESULTS/irqdrain-measure.json")
+((delivered + rcvbuf + 12 >= passed)) ||
+	fail "irq-drain: the backlog let $passed of $received frames through; $delivered reached the sink, $rcvbuf the full socket buffer"
+if ((passed <= 12)); then
+	((scale > 1)) || fail "irq-drain: the backlog let only $passed of $received frames through"
+	echo "irq-drain: delivery not judged: the backlog let only $passed frames through (the handler livelocked on this slow kernel)"
+fi
 read -r hold _ < <(pools_down "$IFACE") || fail "irq-drain: the pool kept pages in flight after down"
-pass "mode=irq-drain copybreak=0: $received frames built in hard IRQ, $dropped freed there by the backlog, no warning; $delivered of $sent reached the sink; $released pages left the pool, at down 0 in flight ($hold allocated)"
+pass "mode=irq-drain copybreak=0: $received frames built in hard IRQ, $dropped freed there by the backlog, no warning; $delivered of the $passed it let through (of $sent sent at $rate/s) reached the sink; $released pages left the pool, at down 0 in flight ($hold allocated)"
