@@ -240,7 +240,7 @@ struct e1k_poll_stats {
 	u64 rx_frame_errors;
 	u64 rx_length_errors;		/* bad descriptor lengths included */
 	u64 rx_dropped;			/* no skb for a good frame */
-	u64 tx_wake_queue;		/* TX cleaning restarted the queue */
+	u64 tx_wake_queue;		/* the poll's TX cleaning restarted the queue */
 	/*
 	 * Receive buffers: frames copied out of their page (copybreak: the
 	 * page stays in the ring), frames that spanned several buffers
@@ -264,6 +264,7 @@ struct e1k_event_stats {
 	atomic64_t rx_alloc_failed;
 	atomic64_t dma_map_errors;
 	atomic64_t tx_stop_restart;	/* xmit stopped, then restarted at once */
+	atomic64_t tx_xmit_wake;	/* xmit's own reclaim restarted the queue */
 	atomic64_t tx_timeouts;
 	atomic64_t tx_dropped;
 	atomic64_t rx_refill_kicks;	/* an RX ring left without buffers kicked */
@@ -295,7 +296,7 @@ struct e1k_sw_stats {
 	u64 rx_copybreak;
 	u64 rx_multi_buffer;
 	u64 dma_map_errors;
-	u64 tx_restart_queue;		/* tx_wake_queue + tx_stop_restart */
+	u64 tx_restart_queue;		/* tx_wake_queue, tx_stop_restart, tx_xmit_wake */
 	u64 tx_timeouts;
 	u64 tx_dropped;
 	u64 rx_refill_kicks;
@@ -319,6 +320,7 @@ struct e1k_adapter {
 	u32 rctl;			/* last value written to RCTL */
 	u32 itr;			/* interrupts/s, 0 = no throttling */
 	u32 tx_usecs;			/* TX interrupt delay, 0 = none (xmit reads it) */
+	bool tx_irq_armed;		/* TXDW unmasked (e1k_tx_arm_irq()) */
 	bool irq_mode;			/* mode=irq or irq-drain: no NAPI, work in hard IRQ */
 	bool irq_drain;			/* mode=irq-drain: the handler takes every ready frame */
 	/*
@@ -363,6 +365,8 @@ struct e1k_adapter {
 enum e1k_state {
 	E1K_STATE_DOWN,			/* rings torn down, nothing may touch them */
 	E1K_STATE_RX_RETRY,		/* a starved RX ring asked the watchdog in */
+	E1K_STATE_TX_CLEANING,		/* one TX cleaner at a time (e1k_reclaim_tx()) */
+	E1K_STATE_TX_RECLAIM_AGAIN,	/* a cleaner found it taken: the holder goes again */
 };
 
 /*
@@ -425,13 +429,18 @@ void e1k_program_ring(struct e1k_adapter *adapter, u32 bal,
 		      const struct e1k_ring *ring);
 void e1k_clean_rings(struct e1k_adapter *adapter);
 void e1k_irq_enable(struct e1k_adapter *adapter);
+void e1k_tx_arm_irq(struct e1k_adapter *adapter);
 void e1k_irq_disable(struct e1k_adapter *adapter);
 irqreturn_t e1k_intr(int irq, void *data);
 int e1k_poll(struct napi_struct *napi, int budget);
 
 /* e1k_tx.c: transmit */
 void e1k_configure_tx(struct e1k_adapter *adapter);
-void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget);
+unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget);
+unsigned int e1k_reclaim_tx(struct e1k_adapter *adapter, int napi_budget);
+/* What e1k_clean_tx() and e1k_reclaim_tx() did beyond reclaiming */
+#define E1K_TX_WOKE		BIT(0)	/* restarted the stopped queue */
+#define E1K_TX_LEFT_XDP		BIT(1)	/* left a sent XDP frame to the poll */
 void e1k_unmap_tx_buffer(struct e1k_adapter *adapter, struct e1k_tx_buffer *buf);
 void e1k_tx_put_desc(struct e1k_ring *tx, unsigned int i, dma_addr_t dma,
 		     unsigned int len, u32 popts, u32 dcmd);

@@ -441,8 +441,11 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 	 * this one queued none; writel() orders the descriptor writes before
 	 * the tail (e1k.h)
 	 */
-	if (flags & XDP_XMIT_FLUSH)
+	if (flags & XDP_XMIT_FLUSH) {
 		e1k_wr32(adapter, E1K_TDT, adapter->tx_ring.next_to_use);
+		/* Reclaimed by the poll: TXDW calls it */
+		e1k_tx_arm_irq(adapter);
+	}
 	if (nxmit)
 		txq_trans_cond_update(txq);
 	__netif_tx_unlock(txq);
