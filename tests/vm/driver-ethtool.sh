@@ -93,9 +93,10 @@ ethtool -C "$IFACE" rx-usecs 0 tx-usecs 0
 # TADV as a hold-off after each TX interrupt) cut that to <= 500/s; now
 # tx-usecs only acts where packets are left in flight (hardware that sends
 # after the write), so here it is shown, not judged. Measured at tx-usecs
-# 0 (4 runs): 0.0004-0.0006 interrupts per frame (9-12 in 4 s: the flow's
-# few replies); the bar, 0.01, leaves 16x margin above that and is 30x
-# below the old rate. Full-speed TCP is shown too.
+# 0 (3 runs): 0.0004-0.0005 interrupts per frame (~9 in 4 s; 0.0003-0.0006
+# at every tx-usecs); the bar, 0.01, leaves 20x margin above that and is
+# 30x below the old rate. Full-speed TCP is shown too (0.024-0.031 per
+# frame: the ACKs' interrupts).
 irq_per_pkt_max=0.01
 delay=2000
 declare -A irq_per_pkt
