@@ -95,7 +95,7 @@ ethtool -C "$IFACE" rx-usecs 0 tx-usecs 0
 # after the write), so here it is shown, not judged. Measured at tx-usecs
 # 0 (3 runs): 0.0004-0.0005 interrupts per frame (~9 in 4 s; 0.0003-0.0006
 # at every tx-usecs); the bar, 0.01, leaves 20x margin above that and is
-# 30x below the old rate. Full-speed TCP is shown too (0.024-0.031 per
+# 30x below the old rate. Full-speed TCP is shown too (0.024-0.034 per
 # frame: the ACKs' interrupts).
 irq_per_pkt_max=0.01
 delay=2000
