@@ -429,6 +429,19 @@ static void e1k_xmit_reclaim(struct e1k_adapter *adapter)
 	e1k_tx_arm_irq(adapter);
 }
 
+/*
+ * Every tail write of xmit goes through here: the packets it hands to the
+ * hardware are then either reclaimed at once or covered by an unmasked
+ * TXDW (e1k_xmit_reclaim()), also when the packet that moves the tail is
+ * dropped or turned away, for the ones queued before it with xmit_more.
+ * writel() orders the descriptor writes before the tail (e1k.h).
+ */
+static void e1k_tx_kick(struct e1k_adapter *adapter)
+{
+	e1k_wr32(adapter, E1K_TDT, adapter->tx_ring.next_to_use);
+	e1k_xmit_reclaim(adapter);
+}
+
 /**
  * e1k_features_check - ndo_features_check: what the hardware may do for
  * one packet
@@ -488,7 +501,7 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 		/* e1k_maybe_stop_tx() should have prevented this */
 		netif_stop_queue(netdev);
 		/* Earlier packets may have deferred the tail to this one */
-		e1k_wr32(adapter, E1K_TDT, tx->next_to_use);
+		e1k_tx_kick(adapter);
 		return NETDEV_TX_BUSY;
 	}
 
@@ -550,17 +563,14 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	skb_tx_timestamp(skb);
 	e1k_maybe_stop_tx(adapter);
 
-	/* writel() orders the descriptor writes before the tail (e1k.h) */
-	if (__netdev_sent_queue(netdev, bytecount, netdev_xmit_more())) {
-		e1k_wr32(adapter, E1K_TDT, tx->next_to_use);
-		e1k_xmit_reclaim(adapter);
-	}
+	if (__netdev_sent_queue(netdev, bytecount, netdev_xmit_more()))
+		e1k_tx_kick(adapter);
 	return NETDEV_TX_OK;
 
 drop:
 	dev_kfree_skb_any(skb);
 	atomic64_inc(&adapter->events.tx_dropped);
 	/* Earlier packets may have deferred the tail to this one */
-	e1k_wr32(adapter, E1K_TDT, tx->next_to_use);
+	e1k_tx_kick(adapter);
 	return NETDEV_TX_OK;
 }
