@@ -224,10 +224,11 @@ void e1k_irq_enable(struct e1k_adapter *adapter)
  *
  * After xmit's reclaim, or a tail write for XDP frames outside the poll:
  * one IMS write (set-only, 13.4.20) the first time packets are left
- * behind, none while TXDW is known unmasked. A stale "armed" (the handler
- * masked everything since) is harmless: the poll that follows recomputes
- * it in e1k_irq_enable(), and either it sees the packets or this sees its
- * cleared flag (the barriers pair).
+ * behind, none while TXDW is known unmasked or NAPI owns the device (the
+ * handler sets the flag as it masks everything and schedules the poll).
+ * Either way the poll that follows recomputes it in e1k_irq_enable(), and
+ * either it sees the packets or this sees its cleared flag (the barriers
+ * pair).
  *
  * Context: the TX queue's lock held; E1K_STATE_DOWN clear (e1k_down()
  * sets it and passes the lock before it masks everything).
@@ -319,6 +320,13 @@ irqreturn_t e1k_intr(int irq, void *data)
 	 * only costs one more interrupt that finds NAPI already scheduled.
 	 */
 	e1k_wr32(adapter, E1K_IMC, E1K_INT_ALL);
+	/*
+	 * NAPI owns the device until the poll unmasks: xmit must not unmask
+	 * TXDW meanwhile (e1k_tx_arm_irq() skips while armed). The poll
+	 * recomputes the flag in e1k_irq_enable(), after its barrier, so
+	 * packets xmit leaves in flight meanwhile are seen there.
+	 */
+	WRITE_ONCE(adapter->tx_irq_armed, true);
 	napi_schedule_irqoff(&adapter->napi);
 	return IRQ_HANDLED;
 }
