@@ -144,6 +144,9 @@ unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 	return ret;
 }
 
+/* Passes the holder of E1K_STATE_TX_CLEANING makes before it defers */
+#define E1K_TX_RECLAIM_PASSES	4
+
 /**
  * e1k_reclaim_tx - e1k_clean_tx() by whichever cleaner gets there first
  * @adapter: the adapter (NAPI mode)
@@ -156,6 +159,8 @@ unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
  * sees the mark and goes again, so a completion the loser was called for
  * (its TXDW already read from ICR) is never left behind. The loser tries
  * once more after marking, in case the holder let go and looked before.
+ * The holder goes at most E1K_TX_RECLAIM_PASSES times: while other CPUs
+ * keep marking, it hands what is left to the poll (napi_schedule()).
  *
  * Context: the poll (netpoll's included) or xmit; never waits.
  *
@@ -163,9 +168,9 @@ unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
  */
 unsigned int e1k_reclaim_tx(struct e1k_adapter *adapter, int napi_budget)
 {
-	unsigned int ret = 0;
+	unsigned int ret = 0, pass;
 
-	for (;;) {
+	for (pass = 0; pass < E1K_TX_RECLAIM_PASSES; pass++) {
 		if (test_and_set_bit_lock(E1K_STATE_TX_CLEANING, &adapter->state)) {
 			set_bit(E1K_STATE_TX_RECLAIM_AGAIN, &adapter->state);
 			/* Mark, then look again: pairs with the holder's barrier */
@@ -183,6 +188,9 @@ unsigned int e1k_reclaim_tx(struct e1k_adapter *adapter, int napi_budget)
 		if (!test_bit(E1K_STATE_TX_RECLAIM_AGAIN, &adapter->state))
 			return ret;
 	}
+	/* From the poll, this runs it again (NAPIF_STATE_MISSED) */
+	napi_schedule(&adapter->napi);
+	return ret;
 }
 
 /*
