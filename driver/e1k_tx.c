@@ -54,14 +54,15 @@ void e1k_configure_tx(struct e1k_adapter *adapter)
  * e1k_clean_tx - reclaim sent packets; not charged to the NAPI budget
  * @adapter: the adapter
  * @napi_budget: the poll's budget (0 from netpoll, xmit or the hard-IRQ
- *		 handler: no NAPI skb cache, XDP frames left to the poll)
+ *		 handler: no NAPI skb cache nor page_pool direct return, and
+ *		 with interrupts off XDP frames left to the poll)
  *
  * Context: the only cleaner: E1K_STATE_TX_CLEANING held (e1k_reclaim_tx()),
  * or with mode=irq the hard-IRQ handler, the only cleaner there.
  *
  * Return: E1K_TX_WOKE when it restarted the stopped queue (the caller
  * counts it), E1K_TX_LEFT_XDP when it stopped at a sent XDP frame it may
- * not release (@napi_budget 0).
+ * not release (@napi_budget 0, interrupts off).
  */
 unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 {
@@ -86,19 +87,21 @@ unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 
 		if (first->type != E1K_TX_BUF_SKB) {
 			/*
-			 * An XDP frame: one descriptor, outside BQL. netpoll
-			 * (budget 0) may run with interrupts off, where a
-			 * frame cannot go back to its page_pool: it leaves
-			 * this and what follows to the next NAPI poll.
+			 * An XDP frame: one descriptor, outside BQL. With
+			 * interrupts off (netpoll, the mode=irq handler) it
+			 * cannot go back to its page_pool: this and what
+			 * follows are left to the next NAPI poll. xmit's
+			 * reclaim (budget 0, BHs off) returns it with
+			 * xdp_return_frame().
 			 */
-			if (!napi_budget) {
+			if (!napi_budget && irqs_disabled()) {
 				ret = E1K_TX_LEFT_XDP;
 				break;
 			}
 			xdp_packets++;
 			xdp_bytes += first->bytecount;
 			e1k_unmap_tx_buffer(adapter, first);
-			e1k_xdp_tx_release(adapter, first, true);
+			e1k_xdp_tx_release(adapter, first, napi_budget > 0);
 			eop_desc->upper = 0;
 			i = e1k_ring_next(tx, i);
 			continue;
@@ -430,7 +433,7 @@ static void e1k_xmit_reclaim(struct e1k_adapter *adapter)
 	ret = e1k_reclaim_tx(adapter, 0);
 	if (ret & E1K_TX_WOKE)
 		atomic64_inc(&adapter->events.tx_xmit_wake);
-	/* An XDP frame goes back to its pool from the poll only */
+	/* netpoll, interrupts off: an XDP frame goes back from the poll */
 	if (ret & E1K_TX_LEFT_XDP)
 		napi_schedule(&adapter->napi);
 	/* Packets still in flight: their completion needs TXDW */

@@ -359,7 +359,8 @@ void e1k_xdp_poll_end(struct e1k_adapter *adapter, struct e1k_xdp_poll *poll)
  * @in_napi: called from this interface's NAPI poll (budget > 0): an XDP_TX
  *	     page may go straight into its pool's cache
  *
- * Context: the NAPI poll, or process context with the rings stopped.
+ * Context: the NAPI poll, xmit's reclaim (BHs off, interrupts on), or
+ * process context with the rings stopped.
  */
 void e1k_xdp_tx_release(struct e1k_adapter *adapter, struct e1k_tx_buffer *buf,
 			bool in_napi)
