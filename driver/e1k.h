@@ -163,6 +163,12 @@ struct e1k_ring {
 		struct e1k_rx_buffer *rx_buf;
 	};
 	struct e1k_ring_stats stats;
+	/*
+	 * Guards stats. RX: the poll is the only writer. TX: two writer
+	 * contexts, the poll and xmit's reclaim (on another CPU, under the
+	 * TX queue's lock), serialised by E1K_STATE_TX_CLEANING
+	 * (e1k_reclaim_tx()); mode=irq: its hard-IRQ handler only.
+	 */
 	struct u64_stats_sync syncp;
 	/* TX: the checksum context last programmed (3.3.6), to skip repeats */
 	u16 ctx_csum_start;
@@ -393,6 +399,12 @@ static inline void e1k_flush(struct e1k_adapter *adapter)
 	e1k_rd32(adapter, E1K_STATUS);
 }
 
+/* TX: packets handed to the hardware and not reclaimed yet */
+static inline bool e1k_tx_in_flight(const struct e1k_ring *tx)
+{
+	return READ_ONCE(tx->next_to_clean) != READ_ONCE(tx->next_to_use);
+}
+
 /* Descriptors software owns and has not handed to the hardware yet */
 static inline unsigned int e1k_ring_unused(const struct e1k_ring *ring)
 {
@@ -429,18 +441,22 @@ void e1k_program_ring(struct e1k_adapter *adapter, u32 bal,
 		      const struct e1k_ring *ring);
 void e1k_clean_rings(struct e1k_adapter *adapter);
 void e1k_irq_enable(struct e1k_adapter *adapter);
-void e1k_tx_arm_irq(struct e1k_adapter *adapter);
 void e1k_irq_disable(struct e1k_adapter *adapter);
 irqreturn_t e1k_intr(int irq, void *data);
 int e1k_poll(struct napi_struct *napi, int budget);
 
 /* e1k_tx.c: transmit */
+
+/* What e1k_clean_tx() and e1k_reclaim_tx() did beyond reclaiming (flags) */
+enum e1k_tx_clean_flags {
+	E1K_TX_WOKE	= BIT(0),	/* restarted the stopped queue */
+	E1K_TX_LEFT_XDP	= BIT(1),	/* left a sent XDP frame to the poll */
+};
+
 void e1k_configure_tx(struct e1k_adapter *adapter);
 unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget);
 unsigned int e1k_reclaim_tx(struct e1k_adapter *adapter, int napi_budget);
-/* What e1k_clean_tx() and e1k_reclaim_tx() did beyond reclaiming */
-#define E1K_TX_WOKE		BIT(0)	/* restarted the stopped queue */
-#define E1K_TX_LEFT_XDP		BIT(1)	/* left a sent XDP frame to the poll */
+void e1k_tx_arm_irq(struct e1k_adapter *adapter);
 void e1k_unmap_tx_buffer(struct e1k_adapter *adapter, struct e1k_tx_buffer *buf);
 void e1k_tx_put_desc(struct e1k_ring *tx, unsigned int i, dma_addr_t dma,
 		     unsigned int len, u32 popts, u32 dcmd);

@@ -177,12 +177,6 @@ void e1k_program_ring(struct e1k_adapter *adapter, u32 bal,
 	e1k_wr32(adapter, bal + (E1K_RADV - E1K_RDBAL), 0);
 }
 
-/* Packets handed to the hardware and not reclaimed yet */
-static bool e1k_tx_in_flight(const struct e1k_ring *tx)
-{
-	return READ_ONCE(tx->next_to_clean) != READ_ONCE(tx->next_to_use);
-}
-
 /**
  * e1k_irq_enable - unmask the causes the driver handles (IMS, 13.4.20)
  * @adapter: the adapter, its causes all masked (open, or the poll after
@@ -216,33 +210,6 @@ void e1k_irq_enable(struct e1k_adapter *adapter)
 	 * register read is a trip through the device model.
 	 */
 	e1k_wr32(adapter, E1K_IMS, ims);
-}
-
-/**
- * e1k_tx_arm_irq - unmask TXDW when packets are left in flight
- * @adapter: the adapter (NAPI mode)
- *
- * After xmit's reclaim, or a tail write for XDP frames outside the poll:
- * one IMS write (set-only, 13.4.20) the first time packets are left
- * behind, none while TXDW is known unmasked or NAPI owns the device (the
- * handler sets the flag as it masks everything and schedules the poll).
- * Either way the poll that follows recomputes it in e1k_irq_enable(), and
- * either it sees the packets or this sees its cleared flag (the barriers
- * pair).
- *
- * Context: the TX queue's lock held; E1K_STATE_DOWN clear (e1k_down()
- * sets it and passes the lock before it masks everything).
- */
-void e1k_tx_arm_irq(struct e1k_adapter *adapter)
-{
-	/* The ring (next_to_use published), then the flag */
-	smp_mb();
-	if (READ_ONCE(adapter->tx_irq_armed) || !e1k_tx_in_flight(&adapter->tx_ring))
-		return;
-	if (test_bit(E1K_STATE_DOWN, &adapter->state))
-		return;
-	WRITE_ONCE(adapter->tx_irq_armed, true);
-	e1k_wr32(adapter, E1K_IMS, E1K_INT_TXDW);
 }
 
 /**
@@ -342,9 +309,9 @@ irqreturn_t e1k_intr(int irq, void *data)
  * whole budget the device stays in polling mode with its interrupts
  * masked; otherwise NAPI completes and, only if napi_complete_done()
  * agrees (no busy-poll owner, no re-schedule pending), the interrupts are
- * unmasked again. e1k_down() disables NAPI
- * and waits for a poll past that point to finish before it masks the
- * interrupts, so an unmask here can never outlive the tear-down.
+ * unmasked again. e1k_down() disables NAPI and waits for a poll past that
+ * point to finish before it masks the interrupts, so an unmask here can
+ * never outlive the tear-down.
  *
  * Return: the number of received packets processed.
  */

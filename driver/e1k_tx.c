@@ -413,6 +413,34 @@ err_count:
 	return -ENOMEM;
 }
 
+/**
+ * e1k_tx_arm_irq - unmask TXDW when packets are left in flight
+ * @adapter: the adapter (NAPI mode)
+ *
+ * After xmit's reclaim, or a tail write for XDP frames outside the poll:
+ * one IMS write (set-only, 13.4.20) the first time packets are left
+ * behind, none while TXDW is known unmasked or NAPI owns the device (the
+ * handler sets the flag as it masks everything and schedules the poll).
+ * Either way the poll that follows recomputes it in e1k_irq_enable(), and
+ * either it sees the packets or this sees its cleared flag (the barriers
+ * pair).
+ *
+ * Context: the TX queue's lock held, in an RCU read-side section (BHs or
+ * interrupts off); e1k_down() sets E1K_STATE_DOWN and waits out a grace
+ * period before it masks everything.
+ */
+void e1k_tx_arm_irq(struct e1k_adapter *adapter)
+{
+	/* The ring (next_to_use published), then the flag */
+	smp_mb();
+	if (READ_ONCE(adapter->tx_irq_armed) || !e1k_tx_in_flight(&adapter->tx_ring))
+		return;
+	if (test_bit(E1K_STATE_DOWN, &adapter->state))
+		return;
+	WRITE_ONCE(adapter->tx_irq_armed, true);
+	e1k_wr32(adapter, E1K_IMS, E1K_INT_TXDW);
+}
+
 /*
  * Reclaim, right after a tail write, what the hardware has reported sent
  * (DD, 8254x SDM 3.3.3): reading the descriptors costs no register access,
