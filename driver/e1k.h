@@ -163,6 +163,12 @@ struct e1k_ring {
 		struct e1k_rx_buffer *rx_buf;
 	};
 	struct e1k_ring_stats stats;
+	/*
+	 * Guards stats. RX: the poll is the only writer. TX: two writer
+	 * contexts, the poll and xmit's reclaim (on another CPU, under the
+	 * TX queue's lock), serialised by E1K_STATE_TX_CLEANING
+	 * (e1k_reclaim_tx()); mode=irq: its hard-IRQ handler only.
+	 */
 	struct u64_stats_sync syncp;
 	/* TX: the checksum context last programmed (3.3.6), to skip repeats */
 	u16 ctx_csum_start;
@@ -240,7 +246,7 @@ struct e1k_poll_stats {
 	u64 rx_frame_errors;
 	u64 rx_length_errors;		/* bad descriptor lengths included */
 	u64 rx_dropped;			/* no skb for a good frame */
-	u64 tx_wake_queue;		/* TX cleaning restarted the queue */
+	u64 tx_wake_queue;		/* the poll's TX cleaning restarted the queue */
 	/*
 	 * Receive buffers: frames copied out of their page (copybreak: the
 	 * page stays in the ring), frames that spanned several buffers
@@ -264,6 +270,7 @@ struct e1k_event_stats {
 	atomic64_t rx_alloc_failed;
 	atomic64_t dma_map_errors;
 	atomic64_t tx_stop_restart;	/* xmit stopped, then restarted at once */
+	atomic64_t tx_xmit_wake;	/* xmit's own reclaim restarted the queue */
 	atomic64_t tx_timeouts;
 	atomic64_t tx_dropped;
 	atomic64_t rx_refill_kicks;	/* an RX ring left without buffers kicked */
@@ -295,7 +302,7 @@ struct e1k_sw_stats {
 	u64 rx_copybreak;
 	u64 rx_multi_buffer;
 	u64 dma_map_errors;
-	u64 tx_restart_queue;		/* tx_wake_queue + tx_stop_restart */
+	u64 tx_restart_queue;		/* tx_wake_queue, tx_stop_restart, tx_xmit_wake */
 	u64 tx_timeouts;
 	u64 tx_dropped;
 	u64 rx_refill_kicks;
@@ -319,6 +326,7 @@ struct e1k_adapter {
 	u32 rctl;			/* last value written to RCTL */
 	u32 itr;			/* interrupts/s, 0 = no throttling */
 	u32 tx_usecs;			/* TX interrupt delay, 0 = none (xmit reads it) */
+	bool tx_irq_armed;		/* TXDW unmasked (e1k_tx_arm_irq()) */
 	bool irq_mode;			/* mode=irq or irq-drain: no NAPI, work in hard IRQ */
 	bool irq_drain;			/* mode=irq-drain: the handler takes every ready frame */
 	/*
@@ -363,6 +371,8 @@ struct e1k_adapter {
 enum e1k_state {
 	E1K_STATE_DOWN,			/* rings torn down, nothing may touch them */
 	E1K_STATE_RX_RETRY,		/* a starved RX ring asked the watchdog in */
+	E1K_STATE_TX_CLEANING,		/* one TX cleaner at a time (e1k_reclaim_tx()) */
+	E1K_STATE_TX_RECLAIM_AGAIN,	/* a cleaner found it taken: the holder goes again */
 };
 
 /*
@@ -387,6 +397,12 @@ static inline void e1k_wr32(struct e1k_adapter *adapter, u32 reg, u32 val)
 static inline void e1k_flush(struct e1k_adapter *adapter)
 {
 	e1k_rd32(adapter, E1K_STATUS);
+}
+
+/* TX: packets handed to the hardware and not reclaimed yet */
+static inline bool e1k_tx_in_flight(const struct e1k_ring *tx)
+{
+	return READ_ONCE(tx->next_to_clean) != READ_ONCE(tx->next_to_use);
 }
 
 /* Descriptors software owns and has not handed to the hardware yet */
@@ -430,8 +446,17 @@ irqreturn_t e1k_intr(int irq, void *data);
 int e1k_poll(struct napi_struct *napi, int budget);
 
 /* e1k_tx.c: transmit */
+
+/* What e1k_clean_tx() and e1k_reclaim_tx() did beyond reclaiming (flags) */
+enum e1k_tx_clean_flags {
+	E1K_TX_WOKE	= BIT(0),	/* restarted the stopped queue */
+	E1K_TX_LEFT_XDP	= BIT(1),	/* left a sent XDP frame to the poll */
+};
+
 void e1k_configure_tx(struct e1k_adapter *adapter);
-void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget);
+unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget);
+unsigned int e1k_reclaim_tx(struct e1k_adapter *adapter, int napi_budget);
+void e1k_tx_arm_irq(struct e1k_adapter *adapter);
 void e1k_unmap_tx_buffer(struct e1k_adapter *adapter, struct e1k_tx_buffer *buf);
 void e1k_tx_put_desc(struct e1k_ring *tx, unsigned int i, dma_addr_t dma,
 		     unsigned int len, u32 popts, u32 dcmd);

@@ -102,7 +102,12 @@ static int e1k_up(struct e1k_adapter *adapter)
  * 2. NAPI off, then synchronize_net(): napi_disable() returns once no poll
  *    is scheduled, but a poll that completed may still be unmasking,
  *    waking the queue or queueing work; a poll runs in a softirq, an RCU
- *    read-side section, so after the grace period none is left.
+ *    read-side section, so after the grace period none is left. The same
+ *    grace period covers xmit, which may unmask TXDW (e1k_tx_arm_irq()):
+ *    dev_queue_xmit() runs under rcu_read_lock_bh(), pktgen and packet
+ *    sockets' direct xmit with BHs off, netpoll with interrupts off,
+ *    ndo_xdp_xmit in a poll; each is a read-side section, so one that
+ *    comes after sees E1K_STATE_DOWN.
  * 3. Mask every cause and release the line: free_irq() waits for a
  *    running handler, and after it none runs (mode=irq does its work
  *    there).

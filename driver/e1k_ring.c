@@ -22,7 +22,8 @@
  * next_to_clean and a full ring is never mistaken for an empty one.
  * TX: the driver writes descriptors at next_to_use and moves the tail;
  * hardware sends from its head and sets DD on descriptors with RS (only the
- * last one of each packet); the driver reclaims at next_to_clean.
+ * last one of each packet); the driver reclaims at next_to_clean, in the
+ * poll and right after each tail write (e1k_reclaim_tx()).
  */
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
@@ -178,17 +179,37 @@ void e1k_program_ring(struct e1k_adapter *adapter, u32 bal,
 
 /**
  * e1k_irq_enable - unmask the causes the driver handles (IMS, 13.4.20)
- * @adapter: the adapter
+ * @adapter: the adapter, its causes all masked (open, or the poll after
+ *	     the handler's IMC)
+ *
+ * TXDW (a descriptor with RS written back, 3.3.3) only while packets are
+ * in flight: xmit reclaims what the hardware reported right after its tail
+ * write (e1k_xmit_reclaim()), and where that leaves packets behind it
+ * unmasks TXDW itself (e1k_tx_arm_irq()). QEMU's model sends on the tail
+ * write, so there a stream of transmits raises no TX interrupt at all.
+ * mode=irq cleans TX in its handler only: TXDW always.
  */
 void e1k_irq_enable(struct e1k_adapter *adapter)
 {
+	u32 ims = E1K_INT_RXT0 | E1K_INT_RXDMT0 | E1K_INT_RXO | E1K_INT_LSC;
+
+	if (adapter->irq_mode) {
+		ims |= E1K_INT_TXDW;
+	} else {
+		WRITE_ONCE(adapter->tx_irq_armed, false);
+		/* The flag, then the ring; pairs with e1k_tx_arm_irq() */
+		smp_mb();
+		if (e1k_tx_in_flight(&adapter->tx_ring)) {
+			WRITE_ONCE(adapter->tx_irq_armed, true);
+			ims |= E1K_INT_TXDW;
+		}
+	}
 	/*
 	 * No flush: nothing waits for the unmask to land, and a cause already
 	 * pending raises the line as soon as it does. Under QEMU every
 	 * register read is a trip through the device model.
 	 */
-	e1k_wr32(adapter, E1K_IMS, E1K_INT_RXT0 | E1K_INT_RXDMT0 | E1K_INT_RXO |
-		 E1K_INT_TXDW | E1K_INT_LSC);
+	e1k_wr32(adapter, E1K_IMS, ims);
 }
 
 /**
@@ -239,7 +260,8 @@ irqreturn_t e1k_intr(int irq, void *data)
 		 * frames are waiting, raise RXT0 again through ICS (13.4.19):
 		 * every frame then costs its own interrupt.
 		 */
-		e1k_clean_tx(adapter, 0);
+		if (e1k_clean_tx(adapter, 0) & E1K_TX_WOKE)
+			e1k_poll_stat_inc(adapter, &adapter->poll_stats.tx_wake_queue);
 		if (adapter->irq_drain) {
 			/*
 			 * mode=irq-drain, the design NAPI replaced: take every
@@ -265,6 +287,13 @@ irqreturn_t e1k_intr(int irq, void *data)
 	 * only costs one more interrupt that finds NAPI already scheduled.
 	 */
 	e1k_wr32(adapter, E1K_IMC, E1K_INT_ALL);
+	/*
+	 * NAPI owns the device until the poll unmasks: xmit must not unmask
+	 * TXDW meanwhile (e1k_tx_arm_irq() skips while armed). The poll
+	 * recomputes the flag in e1k_irq_enable(), after its barrier, so
+	 * packets xmit leaves in flight meanwhile are seen there.
+	 */
+	WRITE_ONCE(adapter->tx_irq_armed, true);
 	napi_schedule_irqoff(&adapter->napi);
 	return IRQ_HANDLED;
 }
@@ -275,13 +304,14 @@ irqreturn_t e1k_intr(int irq, void *data)
  * @budget: how many received packets this poll may process; 0 from
  *	    netpoll, which may only reclaim TX
  *
- * TX completions are cleaned first and are not charged to the budget.
- * When RX used the whole budget the device stays in polling mode with its
- * interrupts masked; otherwise NAPI completes and, only if
- * napi_complete_done() agrees (no busy-poll owner, no re-schedule pending),
- * the interrupts are unmasked again. e1k_down() disables NAPI and waits for
- * a poll past that point to finish before it masks the interrupts, so an
- * unmask here can never outlive the tear-down.
+ * TX completions are cleaned first (xmit may be cleaning too:
+ * e1k_reclaim_tx()) and are not charged to the budget. When RX used the
+ * whole budget the device stays in polling mode with its interrupts
+ * masked; otherwise NAPI completes and, only if napi_complete_done()
+ * agrees (no busy-poll owner, no re-schedule pending), the interrupts are
+ * unmasked again. e1k_down() disables NAPI and waits for a poll past that
+ * point to finish before it masks the interrupts, so an unmask here can
+ * never outlive the tear-down.
  *
  * Return: the number of received packets processed.
  */
@@ -291,7 +321,8 @@ int e1k_poll(struct napi_struct *napi, int budget)
 	int work;
 
 	e1k_poll_stat_inc(adapter, &adapter->poll_stats.napi_polls);
-	e1k_clean_tx(adapter, budget);
+	if (e1k_reclaim_tx(adapter, budget) & E1K_TX_WOKE)
+		e1k_poll_stat_inc(adapter, &adapter->poll_stats.tx_wake_queue);
 	if (!budget)
 		return 0;
 

@@ -60,7 +60,8 @@ void e1k_stats_snapshot(struct e1k_adapter *adapter, struct e1k_sw_stats *out)
 	out->rx_multi_buffer = poll.rx_multi_buffer;
 	out->rx_alloc_failed = atomic64_read(&ev->rx_alloc_failed);
 	out->dma_map_errors = atomic64_read(&ev->dma_map_errors);
-	out->tx_restart_queue = poll.tx_wake_queue + atomic64_read(&ev->tx_stop_restart);
+	out->tx_restart_queue = poll.tx_wake_queue + atomic64_read(&ev->tx_stop_restart) +
+				atomic64_read(&ev->tx_xmit_wake);
 	out->tx_timeouts = atomic64_read(&ev->tx_timeouts);
 	out->tx_dropped = atomic64_read(&ev->tx_dropped);
 	out->rx_refill_kicks = atomic64_read(&ev->rx_refill_kicks);

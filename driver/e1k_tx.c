@@ -53,12 +53,18 @@ void e1k_configure_tx(struct e1k_adapter *adapter)
 /**
  * e1k_clean_tx - reclaim sent packets; not charged to the NAPI budget
  * @adapter: the adapter
- * @napi_budget: the poll's budget (0 from netpoll or the hard-IRQ handler:
- *		 no NAPI skb cache)
+ * @napi_budget: the poll's budget (0 from netpoll, xmit or the hard-IRQ
+ *		 handler: no NAPI skb cache nor page_pool direct return, and
+ *		 with interrupts off XDP frames left to the poll)
  *
- * Runs in the poll context only (struct e1k_poll_stats).
+ * Context: the only cleaner: E1K_STATE_TX_CLEANING held (e1k_reclaim_tx()),
+ * or with mode=irq the hard-IRQ handler, the only cleaner there.
+ *
+ * Return: E1K_TX_WOKE when it restarted the stopped queue (the caller
+ * counts it), E1K_TX_LEFT_XDP when it stopped at a sent XDP frame it may
+ * not release (@napi_budget 0, interrupts off).
  */
-void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
+unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 {
 	struct e1k_ring *tx = &adapter->tx_ring;
 	struct net_device *netdev = adapter->netdev;
@@ -66,6 +72,7 @@ void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 	/* Pairs with xmit's smp_store_release(): the slots before it are whole */
 	unsigned int ntu = smp_load_acquire(&tx->next_to_use);
 	unsigned int packets = 0, bytes = 0, xdp_packets = 0, xdp_bytes = 0;
+	unsigned int ret = 0;
 
 	while (i != ntu) {
 		struct e1k_tx_buffer *first = &tx->tx_buf[i];
@@ -80,17 +87,21 @@ void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 
 		if (first->type != E1K_TX_BUF_SKB) {
 			/*
-			 * An XDP frame: one descriptor, outside BQL. netpoll
-			 * (budget 0) may run with interrupts off, where a
-			 * frame cannot go back to its page_pool: it leaves
-			 * this and what follows to the next NAPI poll.
+			 * An XDP frame: one descriptor, outside BQL. With
+			 * interrupts off (netpoll, the mode=irq handler) it
+			 * cannot go back to its page_pool: this and what
+			 * follows are left to the next NAPI poll. xmit's
+			 * reclaim (budget 0, BHs off) returns it with
+			 * xdp_return_frame().
 			 */
-			if (!napi_budget)
+			if (!napi_budget && irqs_disabled()) {
+				ret = E1K_TX_LEFT_XDP;
 				break;
+			}
 			xdp_packets++;
 			xdp_bytes += first->bytecount;
 			e1k_unmap_tx_buffer(adapter, first);
-			e1k_xdp_tx_release(adapter, first, true);
+			e1k_xdp_tx_release(adapter, first, napi_budget > 0);
 			eop_desc->upper = 0;
 			i = e1k_ring_next(tx, i);
 			continue;
@@ -111,7 +122,7 @@ void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 	/* The slots before it are free for xmit to reuse */
 	smp_store_release(&tx->next_to_clean, i);
 	if (!packets && !xdp_packets)
-		return;
+		return ret;
 
 	u64_stats_update_begin(&tx->syncp);
 	tx->stats.packets += packets + xdp_packets;
@@ -124,15 +135,65 @@ void e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 	 * Publish next_to_clean before testing the queue state; pairs with
 	 * the smp_mb() in e1k_maybe_stop_tx(), which stops the queue before
 	 * re-reading next_to_clean. No test of E1K_STATE_DOWN: e1k_down()
-	 * disables NAPI and waits for the last poll before it disables the
-	 * queue, so no wake can come after that.
+	 * disables NAPI and waits for the last poll, then disables the queue
+	 * under its lock, which xmit's reclaim holds: no wake comes after.
 	 */
 	smp_mb();
 	if (netif_queue_stopped(netdev) &&
 	    e1k_ring_unused(tx) >= E1K_TX_WAKE_THRESHOLD) {
 		netif_wake_queue(netdev);
-		e1k_poll_stat_inc(adapter, &adapter->poll_stats.tx_wake_queue);
+		ret |= E1K_TX_WOKE;
 	}
+	return ret;
+}
+
+/* Passes the holder of E1K_STATE_TX_CLEANING makes before it defers */
+#define E1K_TX_RECLAIM_PASSES	4
+
+/**
+ * e1k_reclaim_tx - e1k_clean_tx() by whichever cleaner gets there first
+ * @adapter: the adapter (NAPI mode)
+ * @napi_budget: as e1k_clean_tx()'s
+ *
+ * Two contexts clean TX: the poll, and xmit right after its tail write
+ * (e1k_xmit_reclaim()). E1K_STATE_TX_CLEANING keeps them one at a time
+ * without a lock to wait on: a cleaner that finds it taken marks
+ * E1K_STATE_TX_RECLAIM_AGAIN and leaves; the holder, once it has let go,
+ * sees the mark and goes again, so a completion the loser was called for
+ * (its TXDW already read from ICR) is never left behind. The loser tries
+ * once more after marking, in case the holder let go and looked before.
+ * The holder goes at most E1K_TX_RECLAIM_PASSES times: while other CPUs
+ * keep marking, it hands what is left to the poll (napi_schedule()).
+ *
+ * Context: the poll (netpoll's included) or xmit; never waits.
+ *
+ * Return: the flags of e1k_clean_tx() over every pass made.
+ */
+unsigned int e1k_reclaim_tx(struct e1k_adapter *adapter, int napi_budget)
+{
+	unsigned int ret = 0, pass;
+
+	for (pass = 0; pass < E1K_TX_RECLAIM_PASSES; pass++) {
+		if (test_and_set_bit_lock(E1K_STATE_TX_CLEANING, &adapter->state)) {
+			set_bit(E1K_STATE_TX_RECLAIM_AGAIN, &adapter->state);
+			/* Mark, then look again: pairs with the holder's barrier */
+			smp_mb__after_atomic();
+			if (test_and_set_bit_lock(E1K_STATE_TX_CLEANING, &adapter->state))
+				return ret;
+		}
+		clear_bit(E1K_STATE_TX_RECLAIM_AGAIN, &adapter->state);
+		/* The mark cleared before the descriptors are read */
+		smp_mb__after_atomic();
+		ret |= e1k_clean_tx(adapter, napi_budget);
+		clear_bit_unlock(E1K_STATE_TX_CLEANING, &adapter->state);
+		/* Let go, then look for a mark; pairs with the loser's barrier */
+		smp_mb__after_atomic();
+		if (!test_bit(E1K_STATE_TX_RECLAIM_AGAIN, &adapter->state))
+			return ret;
+	}
+	/* From the poll, this runs it again (NAPIF_STATE_MISSED) */
+	napi_schedule(&adapter->napi);
+	return ret;
 }
 
 /*
@@ -353,6 +414,74 @@ err_count:
 }
 
 /**
+ * e1k_tx_arm_irq - unmask TXDW when packets are left in flight
+ * @adapter: the adapter (NAPI mode)
+ *
+ * After xmit's reclaim, or a tail write for XDP frames outside the poll:
+ * one IMS write (set-only, 13.4.20) the first time packets are left
+ * behind, none while TXDW is known unmasked or NAPI owns the device (the
+ * handler sets the flag as it masks everything and schedules the poll).
+ * Either way the poll that follows recomputes it in e1k_irq_enable(), and
+ * either it sees the packets or this sees its cleared flag (the barriers
+ * pair).
+ *
+ * Context: the TX queue's lock held, in an RCU read-side section (BHs or
+ * interrupts off); e1k_down() sets E1K_STATE_DOWN and waits out a grace
+ * period before it masks everything.
+ */
+void e1k_tx_arm_irq(struct e1k_adapter *adapter)
+{
+	/* The ring (next_to_use published), then the flag */
+	smp_mb();
+	if (READ_ONCE(adapter->tx_irq_armed) || !e1k_tx_in_flight(&adapter->tx_ring))
+		return;
+	if (test_bit(E1K_STATE_DOWN, &adapter->state))
+		return;
+	WRITE_ONCE(adapter->tx_irq_armed, true);
+	e1k_wr32(adapter, E1K_IMS, E1K_INT_TXDW);
+}
+
+/*
+ * Reclaim, right after a tail write, what the hardware has reported sent
+ * (DD, 8254x SDM 3.3.3): reading the descriptors costs no register access,
+ * and the stack gets its packets back without waiting for a TXDW interrupt
+ * and the poll, which matters where the completion gates the sender (TCP
+ * small queues hold a socket to about two TSO packets in flight). QEMU's
+ * model sends on the tail write itself (hw/net/e1000.c start_xmit(), DD
+ * written back before the write returns): here this reclaims the whole
+ * batch. Hardware that sends later leaves it to the poll, as before. Not
+ * with mode=irq, whose hard-IRQ handler is the only cleaner.
+ */
+static void e1k_xmit_reclaim(struct e1k_adapter *adapter)
+{
+	unsigned int ret;
+
+	if (adapter->irq_mode)
+		return;
+	ret = e1k_reclaim_tx(adapter, 0);
+	if (ret & E1K_TX_WOKE)
+		atomic64_inc(&adapter->events.tx_xmit_wake);
+	/* netpoll, interrupts off: an XDP frame goes back from the poll */
+	if (ret & E1K_TX_LEFT_XDP)
+		napi_schedule(&adapter->napi);
+	/* Packets still in flight: their completion needs TXDW */
+	e1k_tx_arm_irq(adapter);
+}
+
+/*
+ * Every tail write of xmit goes through here: the packets it hands to the
+ * hardware are then either reclaimed at once or covered by an unmasked
+ * TXDW (e1k_xmit_reclaim()), also when the packet that moves the tail is
+ * dropped or turned away, for the ones queued before it with xmit_more.
+ * writel() orders the descriptor writes before the tail (e1k.h).
+ */
+static void e1k_tx_kick(struct e1k_adapter *adapter)
+{
+	e1k_wr32(adapter, E1K_TDT, adapter->tx_ring.next_to_use);
+	e1k_xmit_reclaim(adapter);
+}
+
+/**
  * e1k_features_check - ndo_features_check: what the hardware may do for
  * one packet
  * @skb: the packet
@@ -411,7 +540,7 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 		/* e1k_maybe_stop_tx() should have prevented this */
 		netif_stop_queue(netdev);
 		/* Earlier packets may have deferred the tail to this one */
-		e1k_wr32(adapter, E1K_TDT, tx->next_to_use);
+		e1k_tx_kick(adapter);
 		return NETDEV_TX_BUSY;
 	}
 
@@ -473,15 +602,14 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	skb_tx_timestamp(skb);
 	e1k_maybe_stop_tx(adapter);
 
-	/* writel() orders the descriptor writes before the tail (e1k.h) */
 	if (__netdev_sent_queue(netdev, bytecount, netdev_xmit_more()))
-		e1k_wr32(adapter, E1K_TDT, tx->next_to_use);
+		e1k_tx_kick(adapter);
 	return NETDEV_TX_OK;
 
 drop:
 	dev_kfree_skb_any(skb);
 	atomic64_inc(&adapter->events.tx_dropped);
 	/* Earlier packets may have deferred the tail to this one */
-	e1k_wr32(adapter, E1K_TDT, tx->next_to_use);
+	e1k_tx_kick(adapter);
 	return NETDEV_TX_OK;
 }

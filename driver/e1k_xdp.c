@@ -359,7 +359,8 @@ void e1k_xdp_poll_end(struct e1k_adapter *adapter, struct e1k_xdp_poll *poll)
  * @in_napi: called from this interface's NAPI poll (budget > 0): an XDP_TX
  *	     page may go straight into its pool's cache
  *
- * Context: the NAPI poll, or process context with the rings stopped.
+ * Context: the NAPI poll, xmit's reclaim (BHs off, interrupts on), or
+ * process context with the rings stopped.
  */
 void e1k_xdp_tx_release(struct e1k_adapter *adapter, struct e1k_tx_buffer *buf,
 			bool in_napi)
@@ -441,8 +442,11 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 	 * this one queued none; writel() orders the descriptor writes before
 	 * the tail (e1k.h)
 	 */
-	if (flags & XDP_XMIT_FLUSH)
+	if (flags & XDP_XMIT_FLUSH) {
 		e1k_wr32(adapter, E1K_TDT, adapter->tx_ring.next_to_use);
+		/* Reclaimed by the poll: TXDW calls it */
+		e1k_tx_arm_irq(adapter);
+	}
 	if (nxmit)
 		txq_trans_cond_update(txq);
 	__netif_tx_unlock(txq);

@@ -1,8 +1,8 @@
 #!/bin/bash
 # e1k_napi's ethtool tx-usecs and self-test on each QEMU e1000 model:
 # tx-usecs set/get, bad values refused with nothing changed, the value kept
-# (and programmed into TADV) across down/up and the offline self-test; fewer
-# interrupts per transmitted packet under iperf3 with a TX delay; ethtool -t
+# (and programmed into TADV) across down/up and the offline self-test; next
+# to no interrupts per transmitted frame under iperf3 (xmit reclaims); ethtool -t
 # offline (register, interrupt, loopback, link) passing while TCP runs, with
 # traffic flowing afterwards; the loopback test passing while the peer floods
 # the interface (foreign frames skipped, not mistaken for ours); ethtool -t
@@ -84,14 +84,20 @@ wait_carrier || fail "no carrier after down/up"
 pass "tx-usecs 300 kept across down/up, TADV = 293 (x 1.024 us)"
 ethtool -C "$IFACE" rx-usecs 0 tx-usecs 0
 
-# --- tx-usecs under guest->peer traffic: fewer interrupts per packet ----------------
-# QEMU emulates TADV as a hold-off after each TX interrupt (never below its
-# 128 us floor): at most 1/TADV interrupts/s while packets ask for a delay.
-# The judged flow is UDP at ~5k packets/s, where tx-usecs 0 takes ~1.5k
-# interrupts/s; 2000 us caps that at 500/s. 500 us (a 2k/s cap) is shown
-# but not judged: it sits above that rate and its effect varies with TCG.
-# Full-speed TCP is shown too: its busy vCPU already spaces interrupts
-# ~1-4 ms apart, so TCG noise decides there.
+# --- guest->peer traffic: TX frames cost no interrupts ------------------------------
+# xmit reclaims right after its tail write (QEMU's model sends on the write
+# and writes DD back before it returns) and TXDW stays masked while nothing
+# is left in flight (e1k_tx_arm_irq()): a UDP flow at ~5k packets/s takes
+# next to no interrupts, whatever tx-usecs says. Before that change it took
+# ~1.5k/s (0.3 per frame) at tx-usecs 0, and tx-usecs 2000 (QEMU emulates
+# TADV as a hold-off after each TX interrupt) cut that to <= 500/s; now
+# tx-usecs only acts where packets are left in flight (hardware that sends
+# after the write), so here it is shown, not judged. Measured at tx-usecs
+# 0 (3 runs): 0.0004-0.0005 interrupts per frame (~9 in 4 s; 0.0003-0.0006
+# at every tx-usecs); the bar, 0.01, leaves 20x margin above that and is
+# 30x below the old rate. Full-speed TCP is shown too (0.024-0.034 per
+# frame: the ACKs' interrupts).
+irq_per_pkt_max=0.01
 delay=2000
 declare -A irq_per_pkt
 # The figures come from sources the driver does not control: interrupts from
@@ -136,21 +142,20 @@ flow_irqs() {
 udp=(-u -l 64 -b 2560K --pacing-timer 100)
 flow_irqs "UDP 64 B 5k pps" 0 no-tso "${udp[@]}"
 sent0=$flow_sent
-flow_irqs "UDP 64 B 5k pps" 500 no-tso "${udp[@]}"
+jq -en "${irq_per_pkt[0]} <= $irq_per_pkt_max" >/dev/null ||
+	fail "tx-usecs 0: ${irq_per_pkt[0]} interrupts per TX frame, above $irq_per_pkt_max (xmit's reclaim, TXDW masked)"
 flow_irqs "UDP 64 B 5k pps" "$delay" no-tso "${udp[@]}"
 ethtool -C "$IFACE" tx-usecs 0
-jq -en "${irq_per_pkt[$delay]} <= 0.5 * ${irq_per_pkt[0]}" >/dev/null ||
-	fail "tx-usecs $delay: ${irq_per_pkt[$delay]} interrupts per packet, not below half of ${irq_per_pkt[0]} at 0"
 ((flow_sent * 2 >= sent0 && flow_lost * 100 <= flow_sent)) ||
 	fail "tx-usecs $delay: UDP sent $flow_sent (vs $sent0 at 0), lost $flow_lost"
-pass "UDP guest->peer: tx-usecs $delay takes ${irq_per_pkt[$delay]} interrupts per TX packet," \
-	"tx-usecs 500 ${irq_per_pkt[500]}, tx-usecs 0 ${irq_per_pkt[0]}; $flow_sent datagrams sent, $flow_lost lost"
+pass "UDP guest->peer: ${irq_per_pkt[0]} interrupts per TX frame at tx-usecs 0 (at most $irq_per_pkt_max)," \
+	"${irq_per_pkt[$delay]} at tx-usecs $delay (not judged); $flow_sent datagrams sent, $flow_lost lost"
 
 flow_irqs "TCP full speed" 0 tso
 flow_irqs "TCP full speed" "$delay" tso
 ethtool -C "$IFACE" tx-usecs 0
 ((flow_mbps > 0)) || fail "TCP stalled with tx-usecs $delay"
-pass "TCP guest->peer with tx-usecs $delay: $flow_mbps Mb/s, ${irq_per_pkt[$delay]} interrupts per TX packet" \
+pass "TCP guest->peer with tx-usecs $delay: $flow_mbps Mb/s, ${irq_per_pkt[$delay]} interrupts per TX frame" \
 	"(${irq_per_pkt[0]} at 0, not judged)"
 
 # --- ethtool -t offline, under traffic, then traffic again --------------------------
