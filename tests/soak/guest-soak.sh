@@ -160,7 +160,11 @@ changes0=$(cat "/sys/class/net/$IFACE/carrier_changes")
 start_traffic
 t0=$SECONDS
 rm -f "$RESULTS/flap.done"
-echo "$flaps" >"$RESULTS/flap.request"
+# Written aside and renamed: the host polls for the name and deletes it once
+# read, and over 9p it once read the file between its creation and the write
+# (the guest's write then failed with ENOENT and the host flapped 0 times).
+echo "$flaps" >"$RESULTS/flap.request.part"
+mv "$RESULTS/flap.request.part" "$RESULTS/flap.request"
 # 0.6 s off + 1.6 s on per flap on the host (QEMU's autonegotiation needs
 # ~0.5 s after link-on): bound the wait at 4 s per flap.
 for ((i = 0; i < flaps * 40; i++)); do
