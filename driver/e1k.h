@@ -360,6 +360,11 @@ struct e1k_adapter {
 
 	/* Fault injection (debugfs fail_rx_alloc): fail this many RX allocations */
 	atomic_t fail_rx_alloc;
+	/*
+	 * debugfs tx_irq_only: xmit leaves every completion to TXDW and the
+	 * poll, as on hardware that writes DD back after the tail write
+	 */
+	bool tx_irq_only;
 	struct dentry *debugfs_dir;
 
 	struct delayed_work watchdog;	/* link, hardware counters, RX starvation */

@@ -15,6 +15,12 @@
  * rebuilt in place, the netdev kept), so that path runs when a test says
  * rather than when the hardware hangs.
  *
+ *   /sys/kernel/debug/e1k_napi/<PCI address>/tx_irq_only
+ *
+ * Write Y: xmit no longer reclaims after its tail write, so every sent
+ * packet waits for TXDW and the poll, the path that hardware writing DD
+ * back later than QEMU's model takes (e1k_xmit_reclaim()). N: as before.
+ *
  * Without debugfs the files are simply absent.
  */
 #include <linux/debugfs.h>
@@ -74,6 +80,8 @@ void e1k_debugfs_add(struct e1k_adapter *adapter)
 				&adapter->fail_rx_alloc);
 	debugfs_create_file("reset", 0200, adapter->debugfs_dir, adapter,
 			    &e1k_debugfs_reset_fops);
+	debugfs_create_bool("tx_irq_only", 0600, adapter->debugfs_dir,
+			    &adapter->tx_irq_only);
 }
 
 /**

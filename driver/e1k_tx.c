@@ -458,6 +458,11 @@ static void e1k_xmit_reclaim(struct e1k_adapter *adapter)
 
 	if (adapter->irq_mode)
 		return;
+	/* debugfs tx_irq_only: leave it all to TXDW, as such hardware would */
+	if (unlikely(READ_ONCE(adapter->tx_irq_only))) {
+		e1k_tx_arm_irq(adapter);
+		return;
+	}
 	ret = e1k_reclaim_tx(adapter, 0);
 	if (ret & E1K_TX_WOKE)
 		atomic64_inc(&adapter->events.tx_xmit_wake);
