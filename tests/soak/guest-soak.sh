@@ -35,6 +35,24 @@ report=$RESULTS/soak.jsonl
 log() { echo "soak: $*"; echo "<6>napilab soak: $*" >/dev/kmsg; }
 
 # --- traffic in both directions, kept running across the phases -------------------
+# The phases kill this traffic's clients at any moment, the link down or
+# the module gone: a client killed between its connect and its first
+# message, its RST lost, left the peer's iperf3 server waiting on that
+# connection for good ("Accepted connection" its last line), and every
+# later client was told the server is busy (the debug kernel's storm: the
+# check's iperf3 then failed). So the killed clients talk to a server of
+# their own on the peer, started through peer-run and restarted after 5 s
+# without a message (--idle-timeout), and the checks measure on the bed's.
+traffic_port=5202
+server_loop() {
+	local end=$((SECONDS + 7200))
+	while ((SECONDS < end)); do
+		"$NAPILAB_ROOT/qemu/peer-run" --timeout 300 -- \
+			iperf3 -s -p "$traffic_port" --idle-timeout 5 >/dev/null 2>&1 || sleep 1
+	done
+}
+server_loop &
+server_pid=$!
 traffic_pid=""
 # The loop's subshell is forked without this shell's EXIT trap: a child
 # killed by stop_traffic before its first command (the reloads stop the
@@ -54,7 +72,7 @@ start_traffic() {
 		# starts the next one (at most one per second).
 		end=$((SECONDS + 7200))
 		while ((SECONDS < end)); do
-			timeout -s KILL 40 iperf3 -c "$PEER" --bidir -t 30 >/dev/null 2>&1 || sleep 1
+			timeout -s KILL 40 iperf3 -c "$PEER" -p "$traffic_port" --bidir -t 30 >/dev/null 2>&1 || sleep 1
 		done
 	) 2>/dev/null &
 	traffic_pid=$!
@@ -67,7 +85,11 @@ stop_traffic() {
 	wait "$traffic_pid" 2>/dev/null || true
 	traffic_pid=""
 }
-trap stop_traffic EXIT
+stop_all() {
+	stop_traffic
+	kill "$server_pid" 2>/dev/null || true
+}
+trap stop_all EXIT
 
 # --- the checks after each phase -----------------------------------------------------
 counters() { ethtool -S "$IFACE" | awk -F': *' 'NR > 1 { gsub(/^ +/, "", $1); print $1, $2 }'; }
@@ -303,7 +325,7 @@ elif [[ $(cat "$slabflag" 2>/dev/null) != 1 ]]; then
 	# CONFIG_FAILSLAB); without the mark the filter would fail every cache.
 	fail "failslab: skbuff_head_cache is not marked for failslab ($slabflag; boot with slub_debug=A,skbuff_head_cache)"
 else
-	trap 'failslab_off; stop_traffic' EXIT
+	trap 'failslab_off; stop_all' EXIT
 	log "phase failslab: $faults rounds of skbuff_head_cache failures under a flood"
 	before=$(snapshot failslab)
 	t0=$SECONDS
@@ -344,7 +366,7 @@ else
 		ours=$((ours + hits))
 	done
 	failslab_off
-	trap stop_traffic EXIT
+	trap stop_all EXIT
 	dropped=$(($(ethtool_stat "$IFACE" rx_dropped) - dropped0))
 	((forced > 0)) || fail "failslab: no failure was forced (times never went down)"
 	((ours > 0)) || fail "failslab: none of the $forced forced failures was in e1k_napi's skb build"
