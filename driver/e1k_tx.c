@@ -87,7 +87,9 @@ unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 
 		if (first->type != E1K_TX_BUF_SKB) {
 			/*
-			 * An XDP frame: one descriptor, outside BQL. With
+			 * An XDP frame, outside BQL: its head's slot holds
+			 * it, a fragment's slot nothing (the pool's pages,
+			 * returned with the frame). With
 			 * interrupts off (netpoll, the mode=irq handler) it
 			 * cannot go back to its page_pool: this and what
 			 * follows are left to the next NAPI poll. xmit's
@@ -103,7 +105,7 @@ unsigned int e1k_clean_tx(struct e1k_adapter *adapter, int napi_budget)
 			e1k_unmap_tx_buffer(adapter, first);
 			e1k_xdp_tx_release(adapter, first, napi_budget > 0);
 			eop_desc->upper = 0;
-			i = e1k_ring_next(tx, i);
+			i = e1k_ring_next(tx, eop);
 			continue;
 		}
 		packets += first->segs;

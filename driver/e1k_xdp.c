@@ -63,19 +63,29 @@ int e1k_xdp_rxq_register(struct e1k_adapter *adapter)
 }
 
 /*
- * Put one XDP frame, @len bytes at @dma, into the TX ring's next slot: one
- * data descriptor, EOP and RS (8254x SDM 3.3.3), no offload. The caller
- * holds the TX queue's lock and writes the tail. Refused (-ENOSPC) when it
- * would leave the stack less than one packet's worth of descriptors.
+ * Put one XDP frame into the TX ring from its next slot: one data
+ * descriptor for its head, @dma, and one for each fragment of a
+ * multi-buffer frame (XDP_TX only: those are page_pool pages, already
+ * mapped; 6.1's xdp_do_redirect() hands ndo_xdp_xmit none), no offload,
+ * EOP and RS on the last (8254x SDM 3.3.3: the device sends the buffers up
+ * to EOP as one frame). The head's slot holds the frame; a fragment's slot
+ * holds nothing to unmap or free. The caller holds the TX queue's lock and
+ * writes the tail. Refused (-ENOSPC) when it would leave the stack less
+ * than one packet's worth of descriptors.
  */
 static int e1k_xdp_tx_put(struct e1k_adapter *adapter, struct xdp_frame *xdpf,
 			  dma_addr_t dma, enum e1k_tx_buf_type type)
 {
 	struct e1k_ring *tx = &adapter->tx_ring;
-	unsigned int i = tx->next_to_use;
+	unsigned int i = tx->next_to_use, nr_frags = 0, f;
 	struct e1k_tx_buffer *buf = &tx->tx_buf[i];
+	struct skb_shared_info *sinfo = NULL;
 
-	if (e1k_ring_unused(tx) <= E1K_TX_DESC_NEEDED)
+	if (unlikely(xdp_frame_has_frags(xdpf))) {
+		sinfo = xdp_get_shared_info_from_frame(xdpf);
+		nr_frags = sinfo->nr_frags;
+	}
+	if (e1k_ring_unused(tx) < E1K_TX_DESC_NEEDED + 1 + nr_frags)
 		return -ENOSPC;
 	buf->xdpf = xdpf;
 	buf->type = type;
@@ -83,24 +93,41 @@ static int e1k_xdp_tx_put(struct e1k_adapter *adapter, struct xdp_frame *xdpf,
 	/* e1k_unmap_tx_buffer() unmaps only what the driver mapped */
 	buf->len = type == E1K_TX_BUF_XDP_XMIT ? xdpf->len : 0;
 	buf->mapped_as_page = false;
-	buf->eop = i;
 	buf->segs = 1;
-	buf->bytecount = xdpf->len;
-	e1k_tx_put_desc(tx, i, dma, xdpf->len, 0, E1K_TXD_CMD_EOP | E1K_TXD_CMD_RS);
+	buf->bytecount = xdp_get_frame_len(xdpf);
+	e1k_tx_put_desc(tx, i, dma, xdpf->len, 0,
+			nr_frags ? 0 : E1K_TXD_CMD_EOP | E1K_TXD_CMD_RS);
+	for (f = 0; f < nr_frags; f++) {
+		const skb_frag_t *frag = &sinfo->frags[f];
+		struct e1k_tx_buffer *fbuf;
+
+		i = e1k_ring_next(tx, i);
+		fbuf = &tx->tx_buf[i];
+		fbuf->xdpf = NULL;
+		fbuf->type = E1K_TX_BUF_SKB;
+		fbuf->len = 0;
+		e1k_tx_put_desc(tx, i, page_pool_get_dma_addr(skb_frag_page(frag)) +
+				skb_frag_off(frag), skb_frag_size(frag), 0,
+				f == nr_frags - 1 ? E1K_TXD_CMD_EOP | E1K_TXD_CMD_RS : 0);
+	}
+	buf->eop = i;
 	/* Pairs with the smp_load_acquire() in e1k_clean_tx() */
 	smp_store_release(&tx->next_to_use, e1k_ring_next(tx, i));
 	return 0;
 }
 
 /*
- * XDP_TX: the frame goes back out through the ring's own page, which the
- * pool mapped DMA_BIDIRECTIONAL; sync what the device will read (the
- * program may have rewritten it).
+ * XDP_TX: the frame goes back out through the ring's own pages (the head's
+ * and, for a multi-buffer frame, its fragments'), which the pool mapped
+ * DMA_BIDIRECTIONAL; sync what the device will read (the program may have
+ * rewritten it).
  */
 static int e1k_xdp_tx_frame(struct e1k_adapter *adapter, struct xdp_buff *xdp)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(adapter->netdev, 0);
 	struct page *page = virt_to_page(xdp->data_hard_start);
+	enum dma_data_direction dir = page_pool_get_dma_dir(adapter->rx_ring.page_pool);
+	struct device *dev = &adapter->pdev->dev;
 	struct xdp_frame *xdpf;
 	dma_addr_t dma;
 	int err;
@@ -109,8 +136,19 @@ static int e1k_xdp_tx_frame(struct e1k_adapter *adapter, struct xdp_buff *xdp)
 	if (unlikely(!xdpf))
 		return -EOVERFLOW;
 	dma = page_pool_get_dma_addr(page) + (xdpf->data - xdp->data_hard_start);
-	dma_sync_single_for_device(&adapter->pdev->dev, dma, xdpf->len,
-				   page_pool_get_dma_dir(adapter->rx_ring.page_pool));
+	dma_sync_single_for_device(dev, dma, xdpf->len, dir);
+	if (unlikely(xdp_frame_has_frags(xdpf))) {
+		struct skb_shared_info *sinfo = xdp_get_shared_info_from_frame(xdpf);
+		unsigned int f;
+
+		for (f = 0; f < sinfo->nr_frags; f++) {
+			const skb_frag_t *frag = &sinfo->frags[f];
+			struct page *fpage = skb_frag_page(frag);
+
+			dma_sync_single_for_device(dev, page_pool_get_dma_addr(fpage) +
+						   skb_frag_off(frag), skb_frag_size(frag), dir);
+		}
+	}
 	__netif_tx_lock(txq, smp_processor_id());
 	err = e1k_xdp_tx_put(adapter, xdpf, dma, E1K_TX_BUF_XDP_TX);
 	__netif_tx_unlock(txq);
@@ -214,8 +252,8 @@ static void e1k_xdp_put_frags(struct e1k_adapter *adapter, struct xdp_buff *xdp)
  * (e1k_rx_refill() fills them), except for a frame of several buffers
  * when the program was loaded without frags support (possible with an MTU
  * up to E1K_XDP_MAX_MTU and a longer frame): dropped, its pages left in
- * place, and counted as a length error. XDP_TX takes single-buffer frames
- * only (a longer one is an xdp_tx_error). Frames consumed here count as
+ * place, and counted as a length error. XDP_TX sends a multi-buffer frame
+ * from its pages as it does a single buffer. Frames consumed here count as
  * received (rx_packets, rx_bytes); an XDP_PASS frame is counted when the
  * caller hands its skb to the stack.
  *
@@ -262,7 +300,7 @@ struct sk_buff *e1k_xdp_rx(struct e1k_adapter *adapter, struct bpf_prog *prog,
 		poll->stats.xdp_pass++;
 		return skb;
 	case XDP_TX:
-		if (unlikely(xdp_buff_has_frags(&xdp) || e1k_xdp_tx_frame(adapter, &xdp))) {
+		if (unlikely(e1k_xdp_tx_frame(adapter, &xdp))) {
 			poll->stats.xdp_tx_errors++;
 			trace_xdp_exception(netdev, prog, act);
 			break;
@@ -425,6 +463,7 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 		struct xdp_frame *xdpf = frames[nxmit];
 		dma_addr_t dma;
 
+		/* 6.1 redirects multi-buffer frames only to cpumaps: none here */
 		if (unlikely(xdp_frame_has_frags(xdpf) || xdpf->len > E1K_MAX_FRAME))
 			break;
 		dma = dma_map_single(dev, xdpf->data, xdpf->len, DMA_TO_DEVICE);

@@ -13,6 +13,8 @@
  *   xdp_abort    UDP to REFLECT_PORT XDP_ABORTED, everything else passes
  *   xdp_mb       with frags support (multi-buffer frames at a jumbo MTU):
  *                UDP to REFLECT_PORT XDP_DROP, everything else passes
+ *   xdp_mb_reflect  with frags support: xdp_reflect's XDP_TX, of frames of
+ *                several buffers (the headers are in the first)
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -51,18 +53,12 @@ int xdp_pass(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-SEC("xdp")
-int xdp_reflect(struct xdp_md *ctx)
+/* Turn the datagram back to its sender's SINK_PORT, in place. */
+static __always_inline void reflect(struct ethhdr *eth, struct iphdr *ip, struct udphdr *udp)
 {
 	unsigned char mac[ETH_ALEN];
-	struct ethhdr *eth;
-	struct udphdr *udp;
-	struct iphdr *ip;
 	__be32 addr;
 
-	udp = udp_to_reflect(ctx, &eth, &ip);
-	if (!udp)
-		return XDP_PASS;
 	/* Swapping the addresses keeps both checksums; the port change does
 	 * not: UDP over IPv4 may go without one (0).
 	 */
@@ -75,6 +71,19 @@ int xdp_reflect(struct xdp_md *ctx)
 	udp->source = bpf_htons(REFLECT_PORT);
 	udp->dest = bpf_htons(SINK_PORT);
 	udp->check = 0;
+}
+
+SEC("xdp")
+int xdp_reflect(struct xdp_md *ctx)
+{
+	struct ethhdr *eth;
+	struct udphdr *udp;
+	struct iphdr *ip;
+
+	udp = udp_to_reflect(ctx, &eth, &ip);
+	if (!udp)
+		return XDP_PASS;
+	reflect(eth, ip, udp);
 	return XDP_TX;
 }
 
@@ -109,6 +118,20 @@ int xdp_mb(struct xdp_md *ctx)
 
 	/* The headers are in the first buffer: direct access reaches it */
 	return udp_to_reflect(ctx, &eth, &ip) ? XDP_DROP : XDP_PASS;
+}
+
+SEC("xdp.frags")
+int xdp_mb_reflect(struct xdp_md *ctx)
+{
+	struct ethhdr *eth;
+	struct udphdr *udp;
+	struct iphdr *ip;
+
+	udp = udp_to_reflect(ctx, &eth, &ip);
+	if (!udp)
+		return XDP_PASS;
+	reflect(eth, ip, udp);
+	return XDP_TX;
 }
 
 char LICENSE[] SEC("license") = "GPL";
