@@ -73,8 +73,8 @@ static __always_inline void reflect(struct ethhdr *eth, struct iphdr *ip, struct
 	udp->check = 0;
 }
 
-SEC("xdp")
-int xdp_reflect(struct xdp_md *ctx)
+/* XDP_TX for UDP to REFLECT_PORT, turned back; XDP_PASS for the rest. */
+static __always_inline int reflect_or_pass(struct xdp_md *ctx)
 {
 	struct ethhdr *eth;
 	struct udphdr *udp;
@@ -85,6 +85,12 @@ int xdp_reflect(struct xdp_md *ctx)
 		return XDP_PASS;
 	reflect(eth, ip, udp);
 	return XDP_TX;
+}
+
+SEC("xdp")
+int xdp_reflect(struct xdp_md *ctx)
+{
+	return reflect_or_pass(ctx);
 }
 
 SEC("xdp")
@@ -123,15 +129,8 @@ int xdp_mb(struct xdp_md *ctx)
 SEC("xdp.frags")
 int xdp_mb_reflect(struct xdp_md *ctx)
 {
-	struct ethhdr *eth;
-	struct udphdr *udp;
-	struct iphdr *ip;
-
-	udp = udp_to_reflect(ctx, &eth, &ip);
-	if (!udp)
-		return XDP_PASS;
-	reflect(eth, ip, udp);
-	return XDP_TX;
+	/* The headers are in the first buffer: direct access reaches it */
+	return reflect_or_pass(ctx);
 }
 
 char LICENSE[] SEC("license") = "GPL";
