@@ -135,6 +135,9 @@ static int e1k_xdp_tx_frame(struct e1k_adapter *adapter, struct xdp_buff *xdp)
 	xdpf = xdp_convert_buff_to_frame(xdp);
 	if (unlikely(!xdpf))
 		return -EOVERFLOW;
+	/* A received frame may be longer than the 82540EM sends (e1k.h) */
+	if (unlikely(xdp_get_frame_len(xdpf) > E1K_MAX_FRAME))
+		return -EMSGSIZE;
 	dma = page_pool_get_dma_addr(page) + (xdpf->data - xdp->data_hard_start);
 	dma_sync_single_for_device(dev, dma, xdpf->len, dir);
 	if (unlikely(xdp_frame_has_frags(xdpf))) {
@@ -145,8 +148,9 @@ static int e1k_xdp_tx_frame(struct e1k_adapter *adapter, struct xdp_buff *xdp)
 			const skb_frag_t *frag = &sinfo->frags[f];
 			struct page *fpage = skb_frag_page(frag);
 
-			dma_sync_single_for_device(dev, page_pool_get_dma_addr(fpage) +
-						   skb_frag_off(frag), skb_frag_size(frag), dir);
+			dma_sync_single_range_for_device(dev, page_pool_get_dma_addr(fpage),
+							 skb_frag_off(frag), skb_frag_size(frag),
+							 dir);
 		}
 	}
 	__netif_tx_lock(txq, smp_processor_id());
