@@ -31,6 +31,18 @@ wait_first_line() {
 	fail "$1: no interval written within 20 s"
 }
 
+# wait_lines FILE N PID - wait (at most 30 s) until the live tool PID has
+# written N intervals (lines) to FILE: its Nth window has closed.
+wait_lines() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		(($(wc -l <"$1") >= $2)) && return 0
+		kill -0 "$3" 2>/dev/null || break
+		sleep 0.1
+	done
+	(($(wc -l <"$1") >= $2)) || fail "$1: $2 intervals not written within 30 s"
+}
+
 # pages_held - the pages the kernel holds for itself: what the page
 # allocator handed out and did not get back (/proc/vmstat: every pgalloc_*
 # minus pgfree) less the page cache's and processes' pages (nr_file_pages,

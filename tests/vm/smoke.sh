@@ -63,9 +63,13 @@ watcher=$!
 wait_first_line "$RESULTS/observe.jsonl" "$watcher"
 iperf3 -c "$PEER" -t 6 -R -J >"$RESULTS/iperf3-rx.json" &
 load=$!
+# The flow must outlast the judged window: checked when the window's line
+# is written, not once the observer has exited (detaching its programs
+# took seconds on the PREEMPT_RT kernel in a CI run, past the flow's end)
+wait_lines "$RESULTS/observe.jsonl" 2 "$watcher"
+kill -0 "$load" 2>/dev/null || fail "the iperf3 flow ended before napi-observe's window did"
 wait "$watcher" || fail "napi-observe failed: $(cat "$RESULTS/observe.jsonl")"
 tail -n 1 "$RESULTS/observe.jsonl" >"$RESULTS/observe.json"
-kill -0 "$load" 2>/dev/null || fail "the iperf3 flow ended before napi-observe's window did"
 wait "$load" || fail "iperf3 -R failed: $(cat "$RESULTS/iperf3-rx.json")"
 rx_bps=$(json_get '.end.sum_received.bits_per_second | floor' <"$RESULTS/iperf3-rx.json")
 ((rx_bps > 0)) || fail "iperf3 peer->guest: 0 bits/s"
